@@ -1,0 +1,90 @@
+// Package i18n holds the screens' words in English and Traditional Chinese (Hong Kong). Every
+// visible string is a key in the catalogues en.json and zh-HK.json; templates and handlers use
+// keys, never English sentences, so a screen cannot be half translated without a test noticing.
+package i18n
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/message/catalog"
+)
+
+//go:embed *.json
+var files embed.FS
+
+// Languages offered, in the order the switch shows them.
+var Languages = []string{"en", "zh-HK"}
+
+// Catalog is the loaded translations.
+type Catalog struct {
+	printers map[string]*message.Printer
+	keys     map[string]map[string]string // lang → key → message, for tests and the key check
+}
+
+// Load reads the embedded catalogues.
+func Load() (*Catalog, error) {
+	b := catalog.NewBuilder(catalog.Fallback(language.English))
+	c := &Catalog{printers: map[string]*message.Printer{}, keys: map[string]map[string]string{}}
+	for _, lang := range Languages {
+		raw, err := files.ReadFile(lang + ".json")
+		if err != nil {
+			return nil, err
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(raw, &m); err != nil {
+			return nil, fmt.Errorf("%s.json: %w", lang, err)
+		}
+		tag := language.MustParse(lang)
+		for k, v := range m {
+			if err := b.SetString(tag, k, v); err != nil {
+				return nil, fmt.Errorf("%s.json key %s: %w", lang, k, err)
+			}
+		}
+		c.keys[lang] = m
+	}
+	for _, lang := range Languages {
+		c.printers[lang] = message.NewPrinter(language.MustParse(lang), message.Catalog(b))
+	}
+	return c, nil
+}
+
+// T translates key into lang with fmt-style arguments. An unknown language falls back to
+// English; an unknown key comes back as the key itself (and the catalogue test fails).
+func (c *Catalog) T(lang, key string, args ...any) string {
+	p, ok := c.printers[lang]
+	if !ok {
+		p = c.printers["en"]
+	}
+	return p.Sprintf(key, args...)
+}
+
+// Has reports whether lang's catalogue holds key.
+func (c *Catalog) Has(lang, key string) bool {
+	_, ok := c.keys[lang][key]
+	return ok
+}
+
+// Keys lists the keys of a language's catalogue, sorted.
+func (c *Catalog) Keys(lang string) []string {
+	var out []string
+	for k := range c.keys[lang] {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Normalize maps an Accept-Language-ish value or a user's setting to one we have.
+func Normalize(lang string) string {
+	tag, _ := language.MatchStrings(language.NewMatcher([]language.Tag{language.English, language.MustParse("zh-HK")}), lang)
+	base, _ := tag.Base()
+	if base.String() == "zh" {
+		return "zh-HK"
+	}
+	return "en"
+}
