@@ -64,11 +64,14 @@ func (db *DB) SchemaVersion(ctx context.Context) (int, error) {
 
 // Pending returns the migrations not yet applied, or ErrSchemaTooNew.
 func (db *DB) Pending(ctx context.Context) ([]Migration, error) {
+	return db.pending(ctx, Migrations())
+}
+
+func (db *DB) pending(ctx context.Context, all []Migration) ([]Migration, error) {
 	v, err := db.SchemaVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
-	all := Migrations()
 	if v > len(all) {
 		return nil, fmt.Errorf("%w: the database is at version %d, this OnRamp knows up to %d; install the newer OnRamp that wrote it, or restore a backup", ErrSchemaTooNew, v, len(all))
 	}
@@ -79,7 +82,11 @@ func (db *DB) Pending(ctx context.Context) ([]Migration, error) {
 // schema, beforeApply runs first (the caller takes a backup there); an error from it stops
 // the migration.
 func (db *DB) Migrate(ctx context.Context, beforeApply func(pending []Migration) error) (applied int, err error) {
-	pending, err := db.Pending(ctx)
+	return db.migrate(ctx, Migrations(), beforeApply)
+}
+
+func (db *DB) migrate(ctx context.Context, all []Migration, beforeApply func(pending []Migration) error) (applied int, err error) {
+	pending, err := db.pending(ctx, all)
 	if err != nil {
 		return 0, err
 	}
