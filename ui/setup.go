@@ -63,4 +63,3 @@ func (s *Server) startSession(c echo.Context, u *users.User, next string) error 
 	s.setSessionCookie(c, token)
 	return c.Redirect(http.StatusSeeOther, next)
 }
-
