@@ -22,7 +22,7 @@ import (
 
 // testClinic is a real server on a real SQLite file, reached over real HTTP.
 type testClinic struct {
-	t     *testing.T
+	t     testing.TB
 	db    *store.DB
 	srv   *Server
 	views *audit.Batcher
@@ -31,7 +31,7 @@ type testClinic struct {
 
 const testPassword = "correct horse 1"
 
-func newTestClinic(t *testing.T, setUp bool) *testClinic {
+func newTestClinic(t testing.TB, setUp bool) *testClinic {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
