@@ -9,6 +9,7 @@ import (
 	"github.com/onramp-hk/onramp/clinic"
 	"github.com/onramp-hk/onramp/clinic/practice"
 	"github.com/onramp-hk/onramp/clinic/users"
+	"github.com/onramp-hk/onramp/ui/i18n"
 )
 
 // First-run setup: the practice's details and its first administrator, on one page. The route
@@ -34,6 +35,7 @@ func (s *Server) setupSubmit(c echo.Context) error {
 		Language: c.FormValue("language"), MCRNo: c.FormValue("mcr_no"), Roles: roles, Password: c.FormValue("password"),
 	}
 	v := s.view(c, "setup.title", nil)
+	v.Lang = i18n.Normalize(admin.Language) // answer in the language just chosen
 	if c.FormValue("password") != c.FormValue("password2") {
 		return s.formError(c, "setup", v, clinic.Invalid("password2", "error.password.mismatch"))
 	}
