@@ -30,7 +30,7 @@ func TestSetupThenLogin(t *testing.T) {
 	if resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("bad setup: %d", resp.StatusCode)
 	}
-	contains(t, body, "10 digits", `value="Wan Chai Family Clinic"`, `value="12345"`)
+	contains(t, body, "10 位數字", `value="Wan Chai Family Clinic"`, `value="12345"`) // in the language chosen on the form
 	if strings.Contains(body, "sesame-open") {
 		t.Error("a password was echoed back into the page")
 	}

@@ -157,3 +157,5 @@ func contains(t *testing.T, body string, wants ...string) {
 		}
 	}
 }
+
+func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
