@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"database/sql"
 	"io"
 	"log/slog"
@@ -227,5 +228,32 @@ func TestEveryCommandHasHelp(t *testing.T) {
 	out, err := run(t, "--help")
 	if err != nil || !strings.Contains(out, "restore") || !strings.Contains(out, "service") {
 		t.Errorf("--help: %v\n%s", err, out)
+	}
+}
+
+func TestServesHTTPSWithASelfSignedCertificate(t *testing.T) {
+	c := testConfig(t, t.TempDir())
+	c.TLS.SelfSigned = true
+	url, stop := startServing(t, c)
+	defer stop()
+	if !strings.HasPrefix(url, "https://") {
+		t.Fatalf("url %s", url)
+	}
+	client := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}}
+	resp, err := client.Get(url + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.TLS == nil {
+		t.Errorf("healthz over TLS: %d", resp.StatusCode)
+	}
+	for _, ck := range resp.Cookies() {
+		if !ck.Secure {
+			t.Errorf("cookie %s not Secure under TLS", ck.Name)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(c.Data, "tls", "key.pem")); err != nil {
+		t.Error(err)
 	}
 }
