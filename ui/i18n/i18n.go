@@ -1,12 +1,14 @@
 // Package i18n holds the screens' words in English and Traditional Chinese (Hong Kong). Every
-// visible string is a key in the catalogues en.json and zh-HK.json; templates and handlers use
-// keys, never English sentences, so a screen cannot be half translated without a test noticing.
+// visible string is a key in the catalogues, one pair of files per feature
+// (FEATURE.en.json and FEATURE.zh-HK.json); templates and handlers use keys, never English
+// sentences, so a screen cannot be half translated without a test noticing.
 package i18n
 
 import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"sort"
 
 	"golang.org/x/text/language"
@@ -31,18 +33,31 @@ func Load() (*Catalog, error) {
 	b := catalog.NewBuilder(catalog.Fallback(language.English))
 	c := &Catalog{printers: map[string]*message.Printer{}, keys: map[string]map[string]string{}}
 	for _, lang := range Languages {
-		raw, err := files.ReadFile(lang + ".json")
+		names, err := fs.Glob(files, "*."+lang+".json")
 		if err != nil {
 			return nil, err
 		}
 		m := map[string]string{}
-		if err := json.Unmarshal(raw, &m); err != nil {
-			return nil, fmt.Errorf("%s.json: %w", lang, err)
+		for _, name := range names {
+			raw, err := files.ReadFile(name)
+			if err != nil {
+				return nil, err
+			}
+			part := map[string]string{}
+			if err := json.Unmarshal(raw, &part); err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			for k, v := range part {
+				if _, dup := m[k]; dup {
+					return nil, fmt.Errorf("%s: key %s is also in another %s catalogue", name, k, lang)
+				}
+				m[k] = v
+			}
 		}
 		tag := language.MustParse(lang)
 		for k, v := range m {
 			if err := b.SetString(tag, k, v); err != nil {
-				return nil, fmt.Errorf("%s.json key %s: %w", lang, k, err)
+				return nil, fmt.Errorf("%s key %s: %w", lang, k, err)
 			}
 		}
 		c.keys[lang] = m
