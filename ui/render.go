@@ -76,17 +76,6 @@ type NavItem struct {
 	On    bool
 }
 
-// nav lists the sections in the order of a clinic's day; each feature adds its own.
-func nav() []NavItem {
-	return []NavItem{
-		{Key: "nav.home", Href: "/", Perm: signedIn},
-		{Key: "nav.users", Href: "/admin/users", Perm: adminOnly},
-		{Key: "nav.practice", Href: "/admin/practice", Perm: practiceManage},
-		{Key: "nav.backups", Href: "/admin/backups", Perm: backupsManage},
-		{Key: "nav.audit", Href: "/admin/audit", Perm: auditRead},
-	}
-}
-
 // View is what every template receives.
 type View struct {
 	Lang     string

@@ -89,3 +89,14 @@ func (s *Server) Routes() []Route {
 		{http.MethodGet, "/admin/audit", auditRead, Page, s.auditSearch},
 	}
 }
+
+// nav lists the sections in the order of a clinic's day; each feature adds its own.
+func nav() []NavItem {
+	return []NavItem{
+		{Key: "nav.home", Href: "/", Perm: signedIn},
+		{Key: "nav.users", Href: "/admin/users", Perm: adminOnly},
+		{Key: "nav.practice", Href: "/admin/practice", Perm: practiceManage},
+		{Key: "nav.backups", Href: "/admin/backups", Perm: backupsManage},
+		{Key: "nav.audit", Href: "/admin/audit", Perm: auditRead},
+	}
+}
