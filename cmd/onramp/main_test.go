@@ -113,9 +113,10 @@ func startServing(t testing.TB, c *Config) (string, func()) {
 		cancel()
 		t.Fatalf("serve did not start: %v", err)
 	case <-time.After(60 * time.Second):
+		cancel()
 		t.Fatal("serve did not start in 60 s")
 	}
-	return "", nil
+	return "", cancel
 }
 
 func TestFirstRunServesSetupOnAnEmptyFolder(t *testing.T) {
