@@ -1,7 +1,7 @@
 package print
 
-// Base font sizes in points between which labels shrink to fit. Below the
-// minimum, Chinese on a thermal label is no longer legible.
+// sizeStep is how much, in points, a label's base size shrinks per attempt
+// to fit its text.
 const sizeStep = 0.5
 
 // baselineAt is where text of a line sits: centred in the line's height,

@@ -67,11 +67,11 @@ func WriteDrugLabels(w io.Writer, f *Fonts, labels []DrugLabel, layout LabelLayo
 
 // drugContent is a drug label's text, made safe, in printing order.
 type drugContent struct {
-	header []block // clinic and patient: first label only...
-	drug   block   // ...and the drug, both repeated on continuation labels
+	header []block // clinic and patient, then...
+	drug   block   // ...the drug and quantity, all on the first label
 	body   []block
 	doctor span
-	cont   []block // continuation header: patient and drug
+	cont   []block // heads each continuation label: patient and drug
 }
 
 func (d *doc) drugContent(l DrugLabel) drugContent {
@@ -105,12 +105,13 @@ func (d *doc) drugContent(l DrugLabel) drugContent {
 		drug:   block{spans: []span{d.en(l.DrugName, true), d.en(l.Quantity, true)}, scale: 1.15, right: 1},
 		doctor: d.en(l.Doctor, false),
 	}
-	c.cont = []block{patient, c.drug}
+	// On a continuation label one line of the drug name identifies it.
+	c.cont = []block{patient, {spans: c.drug.spans[:1], scale: c.drug.scale, maxLines: 1}}
 
 	doseEN, doseZH := instruction(l.DoseEN, l.DoseZH)
 	doseEN.face = boldOf(doseEN.face)
 	c.body = append(c.body,
-		block{spans: []span{doseEN}, scale: 1.15},
+		block{spans: []span{doseEN}, scale: 1.15, keepWithNext: doseZH.text != ""},
 		block{spans: []span{doseZH}, scale: 1.25})
 	routeEN, routeZH := instruction(l.RouteDurationEN, l.RouteDurationZH)
 	c.body = append(c.body, block{spans: []span{routeEN, routeZH}, scale: 0.95})
@@ -182,14 +183,22 @@ func (d *doc) fitDrugLabel(c drugContent, w, h float64) ([]drugPage, error) {
 	return nil, fmt.Errorf("the label is too small to print it")
 }
 
+// drugFlow lays out an item's blocks, in groups that should stay on one
+// label together.
 func (d *doc) drugFlow(c drugContent, base, w float64) [][]line {
 	var flow [][]line
-	for _, b := range c.header {
-		flow = append(flow, d.lines(b, base, w))
+	var carry []line
+	blocks := append(append(append([]block(nil), c.header...), c.drug), c.body...)
+	for _, b := range blocks {
+		group := append(carry, d.lines(b, base, w)...)
+		if b.keepWithNext {
+			carry = group
+			continue
+		}
+		flow, carry = append(flow, group), nil
 	}
-	flow = append(flow, d.lines(c.drug, base, w))
-	for _, b := range c.body {
-		flow = append(flow, d.lines(b, base, w))
+	if carry != nil {
+		flow = append(flow, carry)
 	}
 	return flow
 }

@@ -54,6 +54,7 @@ func TestWriteDrugLabels(t *testing.T) {
 			want: []string{"Take 1 tablet 3 times a day", "Harbour Family Clinic"}, wantNot: []string{"每", "陳", "?"}},
 		{name: "a batch in one job", fonts: zh, labels: []DrugLabel{both, en, long}, layout: Drug80x50, pages: 3,
 			want: []string{"Augmentin"}},
+		{name: "empty item", fonts: zh, labels: []DrugLabel{{}}, layout: Drug80x50, pages: 1},
 		{name: "long drug name wraps", fonts: zh, labels: []DrugLabel{long}, layout: Drug62x29,
 			want: []string{"Amoxicillin", "extra long"}},
 	}

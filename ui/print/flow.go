@@ -23,6 +23,9 @@ type block struct {
 	// in "…"; for labels that cannot continue on another label.
 	maxLines int
 	rule     bool // a thin separator instead of text
+	// keepWithNext keeps the block on the same label as the next one, as an
+	// instruction with its translation.
+	keepWithNext bool
 }
 
 type placed struct {
@@ -80,19 +83,25 @@ func (d *doc) lines(b block, base, width float64) []line {
 		}
 		flush()
 		if w <= width {
+			if i >= first && len(out) > 0 {
+				rightStart = 0 // alone below the others, still on the right
+			}
 			cur = append(cur, placed{sp, 0, w})
 			x = w
 			continue
 		}
-		for _, text := range d.wrap(sp.text, sp.face, size, width) {
-			out = append(out, line{
-				parts:  []placed{{span{text, sp.face}, 0, d.width(text, sp.face, size)}},
-				size:   size,
-				height: em * lineSpacing,
-			})
+		wrapped := d.wrap(sp.text, sp.face, size, width)
+		for k, text := range wrapped {
+			cur = []placed{{span{text, sp.face}, 0, d.width(text, sp.face, size)}}
+			x = cur[0].w
+			if k < len(wrapped)-1 {
+				flush()
+			}
 		}
+		// The last wrapped line stays open: a short span such as a quantity
+		// may still join it.
 	}
-	if rightStart > 0 {
+	if rightStart >= 0 {
 		// Push the right-aligned group to the right edge.
 		shift := width - x
 		for k := rightStart; k < len(cur); k++ {

@@ -84,6 +84,7 @@ type patientPlan struct {
 	text   []line
 	bars   []bool
 	module float64 // mm per barcode module
+	barX   float64 // indent of the bars, for their quiet zone
 	barH   float64
 	number []line // beside the bars; nil when it is among text instead
 }
@@ -136,19 +137,37 @@ func (d *doc) layoutPatientLabel(c patientContent, base, w float64, nameLines in
 		return p
 	}
 	// The number sits beside the bars if they stay wide enough to scan;
-	// a long number goes above them instead.
+	// a long number goes above them instead. Code 128 wants a blank quiet
+	// zone of 10 modules either side: the label's padding gives part of it
+	// on the left, the gap before the number (or the padding) on the right.
 	numberW := 0.0
 	if len(number) > 0 && len(number[0].parts) > 0 {
 		numberW = number[0].parts[0].w
 	}
-	p.module = min(maxModule, (w-numberW-2*ptToMM*base)/float64(len(p.bars)))
+	p.module, p.barX = barcodeFit(len(p.bars), w-numberW-quietZone, d.layout.padding())
 	if p.module >= minModule {
 		p.number = number
 		return p
 	}
 	p.text = append(p.text, number...)
-	p.module = min(maxModule, w/float64(len(p.bars)))
+	p.module, p.barX = barcodeFit(len(p.bars), w-max(0, quietZone-d.layout.padding()), d.layout.padding())
 	return p
+}
+
+// quietZone is 10 of the widest modules.
+const quietZone = 10 * maxModule
+
+// barcodeFit returns the module width for n modules in avail mm, and how far
+// to indent the bars so that, with the pad outside the printable area, 10
+// modules stay blank on their left.
+func barcodeFit(n int, avail, pad float64) (module, indent float64) {
+	module = min(maxModule, avail/float64(n))
+	if 10*module > pad {
+		// Solve n*module + (10*module - pad) = avail.
+		module = min(module, (avail+pad)/float64(n+10))
+		indent = max(0, 10*module-pad)
+	}
+	return module, indent
 }
 
 func (d *doc) drawPatientLabel(p patientPlan, x, y, w, h float64) {
@@ -157,7 +176,7 @@ func (d *doc) drawPatientLabel(p patientPlan, x, y, w, h float64) {
 		return
 	}
 	barY := y + h - p.barH
-	d.drawBarcode(p.bars, x, barY, p.module, p.barH)
+	d.drawBarcode(p.bars, x+p.barX, barY, p.module, p.barH)
 	if len(p.number) > 0 {
 		ln := p.number[0]
 		ln.parts = append([]placed(nil), ln.parts...)

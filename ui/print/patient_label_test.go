@@ -116,9 +116,12 @@ func TestPatientLabelFits(t *testing.T) {
 					if plan.barH < barcodeMinH {
 						t.Errorf("%s: barcode %.1f mm high", l.Name, plan.barH)
 					}
-					barsW := float64(len(plan.bars)) * plan.module
+					barsW := plan.barX + float64(len(plan.bars))*plan.module
 					if len(plan.number) > 0 {
-						barsW += plan.number[0].parts[0].w
+						barsW += quietZone + plan.number[0].parts[0].w
+					}
+					if plan.barX+l.padding() < 10*plan.module-1e-9 {
+						t.Errorf("%s: quiet zone %.2f mm for %.2f mm modules", l.Name, plan.barX+l.padding(), plan.module)
 					}
 					if barsW > w {
 						t.Errorf("%s: barcode and number %.1f mm wide in %.1f", l.Name, barsW, w)
