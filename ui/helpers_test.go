@@ -159,3 +159,24 @@ func contains(t *testing.T, body string, wants ...string) {
 }
 
 func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
+
+func readAll(resp *http.Response) []byte {
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return b
+}
+
+var inputValueRe = map[string]*regexp.Regexp{}
+
+// regexpValue reads the value of a named input from a page.
+func regexpValue(body, name string) string {
+	re, ok := inputValueRe[name]
+	if !ok {
+		re = regexp.MustCompile(`name="` + name + `" value="([^"]*)"`)
+		inputValueRe[name] = re
+	}
+	if m := re.FindStringSubmatch(body); m != nil {
+		return m[1]
+	}
+	return ""
+}

@@ -89,6 +89,8 @@ type View struct {
 	Errors   clinic.ValidationErrors
 	Form     url.Values
 	Data     any
+	Banner   *Banner // the patient in view, shown at the top of every patient page
+	Zone     *time.Location
 	cat      *i18n.Catalog
 	Status   int
 }
@@ -162,7 +164,8 @@ func (s *Server) T(c echo.Context, key string, args ...any) string {
 
 // view starts the data of a page.
 func (s *Server) view(c echo.Context, titleKey string, data any) *View {
-	v := &View{Lang: s.lang(c), TitleKey: titleKey, User: currentUser(c), Data: data, cat: s.cat, Form: url.Values{}}
+	v := &View{Lang: s.lang(c), TitleKey: titleKey, User: currentUser(c), Data: data, cat: s.cat, Form: url.Values{},
+		Zone: s.cfg.TimeZone}
 	v.CSRF, _ = c.Get(ctxCSRF).(string)
 	if p, err := practice.Get(c.Request().Context(), s.db.R); err == nil {
 		v.Practice = p
@@ -174,8 +177,13 @@ func (s *Server) view(c echo.Context, titleKey string, data any) *View {
 			v.Nav = append(v.Nav, n)
 		}
 	}
-	if v.User != nil && v.User.Has(users.RoleAdmin) && s.cfg.LANWithoutTLS {
-		v.Warnings = append(v.Warnings, v.T("warning.lan_without_tls"))
+	if v.User != nil && v.User.Has(users.RoleAdmin) {
+		if s.cfg.LANWithoutTLS {
+			v.Warnings = append(v.Warnings, v.T("warning.lan_without_tls"))
+		}
+		if !s.cfg.Fonts.HasChinese() {
+			v.Warnings = append(v.Warnings, v.T("warning.no_chinese_font"))
+		}
 	}
 	if n := c.QueryParam("done"); n != "" && s.cat.Has("en", "notice."+n) {
 		v.Notice = v.T("notice." + n)

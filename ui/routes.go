@@ -44,6 +44,29 @@ var (
 	auditRead      = pm("audit:read", users.RoleAdmin)
 	backupsManage  = pm("backups", users.RoleAdmin)
 	practiceManage = pm("practice:write", users.RoleAdmin)
+
+	// The patient master index. The practice manager (admin) runs the practice, not its charts:
+	// an administrator who also sees patients holds a clinical or clerical role as well.
+	patientsRead   = pm("patients:read", users.RoleClerk, users.RoleDoctor, users.RoleNurse, users.RoleDispenser)
+	patientsWrite  = pm("patients:write", users.RoleClerk, users.RoleDoctor, users.RoleNurse)
+	patientsPrint  = pm("patients:print", users.RoleClerk, users.RoleDoctor, users.RoleNurse, users.RoleDispenser)
+	patientsMerge  = pm("patients:merge", users.RoleAdmin, users.RoleClerk)
+	patientsImport = pm("patients:import", users.RoleAdmin)
+)
+
+// The front desk: the day's queue, the diary and the waiting-room board (queue*.go,
+// appointments*.go, board*.go).
+var (
+	queueRead      = pm("queue:read", users.RoleClerk, users.RoleNurse, users.RoleDoctor, users.RoleDispenser)
+	queueWrite     = pm("queue:write", users.RoleClerk, users.RoleNurse, users.RoleDoctor, users.RoleDispenser)
+	queueCall      = pm("queue:call", users.RoleDoctor) // "next patient" gives the caller a patient
+	diaryRead      = pm("appointments:read", users.RoleClerk, users.RoleNurse, users.RoleDoctor)
+	diaryWrite     = pm("appointments:write", users.RoleClerk, users.RoleNurse, users.RoleDoctor)
+	diaryExport    = pm("appointments:export", users.RoleClerk)
+	frontDeskSetup = pm("frontdesk:settings", users.RoleAdmin)
+	// The board is public in the table: a TV has no login. Its handlers answer "not found"
+	// unless the address carries the token the administrator made.
+	boardByToken = Perm{Name: "board-token"}
 )
 
 // Route is one entry of the table.
@@ -73,6 +96,64 @@ func (s *Server) Routes() []Route {
 		{http.MethodGet, "/account/password", signedIn, Page, s.ownPasswordForm},
 		{http.MethodPost, "/account/password", signedIn, Page, s.ownPasswordSubmit},
 
+		// Patients: search, registration, the patient page, labels.
+		{http.MethodGet, "/patients", patientsRead, Page, s.patientSearch},
+		{http.MethodGet, "/patients/search", patientsRead, API, s.patientSearchAPI},
+		{http.MethodGet, "/patients/new", patientsWrite, Page, s.patientNewForm},
+		{http.MethodPost, "/patients", patientsWrite, Page, s.patientCreate},
+		{http.MethodGet, "/patients/:id", patientsRead, Page, s.patientView},
+		{http.MethodGet, "/patients/:id/edit", patientsWrite, Page, s.patientEditForm},
+		{http.MethodPost, "/patients/:id", patientsWrite, Page, s.patientUpdate},
+		{http.MethodPost, "/patients/:id/ehealth", patientsWrite, Page, s.patientEHealth},
+		{http.MethodGet, "/patients/:id/labels.pdf", patientsPrint, Page, s.patientLabels},
+		{http.MethodGet, "/patients/duplicates", patientsMerge, Page, s.duplicatesList},
+		{http.MethodPost, "/patients/duplicates/different", patientsMerge, Page, s.notDuplicates},
+		{http.MethodPost, "/patients/:id/merge", patientsMerge, Page, s.patientMerge},
+		{http.MethodPost, "/patients/merges/:id/undo", patientsMerge, Page, s.patientUnmerge},
+
+		// The front desk: the day's queue, arrivals, the diary, the waiting-room board. The live
+		// endpoints stream server-sent events to EventSource and answer JSON to a plain GET.
+		{http.MethodGet, "/queue", queueRead, Page, s.queuePage},
+		{http.MethodGet, "/queue/list", queueRead, API, s.queueList},
+		{http.MethodGet, "/queue/live", queueRead, API, s.liveStream},
+		{http.MethodPost, "/queue", queueWrite, Page, s.queueCheckIn},
+		{http.MethodPost, "/queue/next", queueCall, Page, s.queueNext},
+		{http.MethodPost, "/queue/:id/call", queueCall, Page, s.queueCall},
+		{http.MethodPost, "/queue/:id/state", queueWrite, Page, s.queueMove},
+		{http.MethodPost, "/queue/:id/order", queueWrite, Page, s.queueReorder},
+		{http.MethodPost, "/queue/:id/doctor", queueWrite, Page, s.queueAssign},
+		{http.MethodPost, "/queue/:id/urgent", queueWrite, Page, s.queueUrgent},
+		{http.MethodPost, "/queue/:id/correct", queueWrite, Page, s.queueCorrect},
+		{http.MethodGet, "/appointments", diaryRead, Page, s.diaryPage},
+		{http.MethodGet, "/appointments/list", diaryRead, API, s.diaryList},
+		{http.MethodGet, "/appointments/new", diaryWrite, Page, s.bookingForm},
+		{http.MethodPost, "/appointments", diaryWrite, Page, s.bookingSubmit},
+		{http.MethodGet, "/appointments/reminders", diaryRead, Page, s.remindersPage},
+		{http.MethodGet, "/appointments/reminders.csv", diaryExport, Page, s.remindersCSV},
+		{http.MethodPost, "/appointments/end-day", diaryWrite, Page, s.endDay},
+		{http.MethodGet, "/appointments/:id", diaryRead, Page, s.appointmentPage},
+		{http.MethodGet, "/appointments/:id/slip.pdf", diaryRead, Page, s.appointmentSlip},
+		{http.MethodPost, "/appointments/:id/move", diaryWrite, Page, s.appointmentMove},
+		{http.MethodPost, "/appointments/:id/cancel", diaryWrite, Page, s.appointmentCancel},
+		{http.MethodPost, "/appointments/:id/no-show", diaryWrite, Page, s.appointmentNoShow},
+		{http.MethodPost, "/appointments/:id/arrive", diaryWrite, Page, s.appointmentArrive},
+		{http.MethodGet, "/board/:token", boardByToken, Page, s.boardPage},
+		{http.MethodGet, "/board/:token/list", boardByToken, API, s.boardList},
+		{http.MethodGet, "/board/:token/live", boardByToken, API, s.boardLive},
+		{http.MethodGet, "/admin/frontdesk", frontDeskSetup, Page, s.frontDeskSettings},
+		{http.MethodPost, "/admin/frontdesk", frontDeskSetup, Page, s.frontDeskSave},
+		{http.MethodPost, "/admin/frontdesk/board", frontDeskSetup, Page, s.boardTokenSubmit},
+		{http.MethodGet, "/admin/holidays", frontDeskSetup, Page, s.holidaysPage},
+		{http.MethodPost, "/admin/holidays", frontDeskSetup, Page, s.holidaySave},
+		{http.MethodPost, "/admin/holidays/:day/delete", frontDeskSetup, Page, s.holidayDelete},
+
+		// eHealth sharing (sharing.go): counts, runs, held and rejected records, "send now", a
+		// patient's sharing history. Administrators and doctors (sharingView).
+		{http.MethodGet, "/sharing", sharingView, Page, s.sharingStatus},
+		{http.MethodPost, "/sharing/run", sharingView, Page, s.sharingRunNow},
+		{http.MethodPost, "/sharing/records/:key/retry", sharingView, Page, s.sharingRetry},
+		{http.MethodGet, "/sharing/patients/:id", sharingView, Page, s.sharingPatient},
+
 		// Administration.
 		{http.MethodGet, "/admin/users", adminOnly, Page, s.usersList},
 		{http.MethodGet, "/admin/users/new", adminOnly, Page, s.userNewForm},
@@ -94,7 +175,14 @@ func (s *Server) Routes() []Route {
 func nav() []NavItem {
 	return []NavItem{
 		{Key: "nav.home", Href: "/", Perm: signedIn},
+		{Key: "nav.patients", Href: "/patients", Perm: patientsRead},
+		{Key: "nav.duplicates", Href: "/patients/duplicates", Perm: patientsMerge},
+		// The front desk.
+		{Key: "nav.queue", Href: "/queue", Perm: queueRead},
+		{Key: "nav.appointments", Href: "/appointments", Perm: diaryRead},
+		{Key: "nav.frontdesk", Href: "/admin/frontdesk", Perm: frontDeskSetup},
 		{Key: "nav.users", Href: "/admin/users", Perm: adminOnly},
+		{Key: "nav.sharing", Href: "/sharing", Perm: sharingView}, // eHealth sharing (sharing.go)
 		{Key: "nav.practice", Href: "/admin/practice", Perm: practiceManage},
 		{Key: "nav.backups", Href: "/admin/backups", Perm: backupsManage},
 		{Key: "nav.audit", Href: "/admin/audit", Perm: auditRead},

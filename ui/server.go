@@ -17,6 +17,7 @@ import (
 	"github.com/onramp-hk/onramp/clinic/practice"
 	"github.com/onramp-hk/onramp/clinic/store"
 	"github.com/onramp-hk/onramp/ui/i18n"
+	"github.com/onramp-hk/onramp/ui/print"
 )
 
 // Config is what the web interface needs from the settings.
@@ -29,6 +30,8 @@ type Config struct {
 	MaxUploadMB   int64         // largest uploaded file (reports, CSV)
 	BackupDir     string
 	TimeZone      *time.Location
+	PatientPrefix string       // prefix of new patient numbers ("P")
+	Fonts         *print.Fonts // Chinese font for printed matter; nil prints English only
 	// BackupNow takes a backup (the admin page's button); wired by the command that serves.
 	BackupNow func(ctx context.Context, reason string) (store.BackupInfo, error)
 }
@@ -43,6 +46,7 @@ type Server struct {
 	pages *pages
 	echo  *echo.Echo
 	setUp atomic.Bool // first-run setup done; once true it stays true
+	front frontDesk   // the queue, the diary and their live updates (live.go)
 }
 
 // New builds the server and its routes.
@@ -55,6 +59,12 @@ func New(cfg Config, db *store.DB, views *audit.Batcher, log *slog.Logger) (*Ser
 	}
 	if cfg.MaxUploadMB == 0 {
 		cfg.MaxUploadMB = 20
+	}
+	if cfg.PatientPrefix == "" {
+		cfg.PatientPrefix = "P"
+	}
+	if cfg.Fonts == nil {
+		cfg.Fonts = print.LoadFonts("", log)
 	}
 	if cfg.TimeZone == nil {
 		cfg.TimeZone = hongKong()

@@ -47,6 +47,7 @@ type Config struct {
 	Patients struct {
 		NumberPrefix string `mapstructure:"number_prefix"`
 	} `mapstructure:"patients"`
+	Share ShareConfig `mapstructure:"share"` // eHealth sharing: see share.go
 
 	file string // the config file that was read, if any
 }
@@ -79,6 +80,18 @@ var settings = []setting{
 	{"uploads.max_mb", 20, "Largest file that can be uploaded (reports, CSV), in MB."},
 	{"print.font", "", "TrueType (.ttf) font for Chinese on printed labels and documents. Empty: look in the usual places."},
 	{"patients.number_prefix", "P", "Prefix of the patient numbers OnRamp assigns (e.g. P000123)."},
+	{"share.schedule", "*/15 8-20 * * 1-6", "When to upload to eHealth (cron: minute hour day month weekday). Default every 15 minutes, 08:00-20:59, Monday to Saturday. Empty: only on \"send now\"."},
+	{"share.endpoint", "", "eHealth upload URL (https://...). Empty: bundles are written to share.folder for a separate connector."},
+	{"share.client_cert", "", "TLS client certificate (PEM) that eHealth issued to the clinic, if it asks for one; set together with share.client_key."},
+	{"share.client_key", "", "Private key (PEM) of share.client_cert."},
+	{"share.ca_file", "", "Extra certificate authority (PEM) to trust for share.endpoint, besides the system's."},
+	{"share.oauth_token_url", "", "OAuth2 token URL, when eHealth signs uploads in with client credentials."},
+	{"share.oauth_client_id", "", "OAuth2 client id."},
+	{"share.oauth_client_secret", "", "OAuth2 client secret (or set ONRAMP_SHARE_OAUTH_CLIENT_SECRET)."},
+	{"share.folder", "", "Folder for bundles when no endpoint is set. Empty: DATA/outbox-bundles."},
+	{"share.require_consent", false, "Share only patients who gave sharing consent. Off: a patient who joined eHealth is enough to deposit records (allowed since December 2025)."},
+	{"share.bundle_max_patients", 50, "Most patients in one upload package."},
+	{"share.timeout", "60s", "How long one upload may take before it is tried again."},
 }
 
 // addConfigFlags declares the flags every command shares.
@@ -158,7 +171,7 @@ func (c *Config) finish() error {
 	if (c.TLS.Cert == "") != (c.TLS.Key == "") {
 		return errors.New("tls.cert and tls.key go together: set both or neither")
 	}
-	return nil
+	return c.Share.finish(c.Data)
 }
 
 func (c *Config) dbPath() string   { return filepath.Join(c.Data, "onramp.db") }

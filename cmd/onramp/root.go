@@ -24,6 +24,7 @@ the address it prints in a browser.`,
 		restoreCommand(),
 		userCommand(),
 		auditCommand(),
+		shareCommand(),
 		serviceCommand(),
 		versionCommand(),
 	)

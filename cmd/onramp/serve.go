@@ -22,6 +22,7 @@ import (
 	"github.com/onramp-hk/onramp/clinic/store"
 	"github.com/onramp-hk/onramp/clinic/users"
 	"github.com/onramp-hk/onramp/ui"
+	"github.com/onramp-hk/onramp/ui/print"
 )
 
 func serveCommand() *cobra.Command {
@@ -99,7 +100,8 @@ func serve(ctx context.Context, c *Config, log *slog.Logger, ready func(url stri
 	srv, err := ui.New(ui.Config{
 		Version: version, IdleTimeout: c.IdleTimeout, SecureCookies: tlsConf != nil,
 		LANWithoutTLS: onLAN && tlsConf == nil, MaxUploadMB: c.Uploads.MaxMB, BackupDir: c.Backup.Dir,
-		TimeZone: c.location(), BackupNow: backupNow,
+		TimeZone: c.location(), BackupNow: backupNow, PatientPrefix: c.Patients.NumberPrefix,
+		Fonts: print.LoadFonts(c.Print.Font, log),
 	}, db, views, log)
 	if err != nil {
 		return err
@@ -119,6 +121,28 @@ func serve(ctx context.Context, c *Config, log *slog.Logger, ready func(url stri
 	if _, err := sched.AddFunc("@every 10m", func() { _ = users.PruneSessions(context.Background(), db, c.IdleTimeout) }); err != nil {
 		return err
 	}
+	// The front desk's day ends late in the evening: bookings nobody came for become no-shows and
+	// unseen tickets close. At start the days the server was off are caught up on (through
+	// yesterday, so that a restart during clinic hours leaves today's queue alone).
+	endDay := func(through string) {
+		if res, err := srv.EndFrontDeskDay(context.Background(), through); err != nil {
+			log.Error("ending the front-desk day failed", "through", through, "err", err)
+		} else if res.NoShows+res.LeftQueue > 0 {
+			log.Info("front-desk day ended", "through", through, "no_shows", res.NoShows, "left_queue", res.LeftQueue)
+		}
+	}
+	go endDay(time.Now().In(c.location()).AddDate(0, 0, -1).Format(time.DateOnly))
+	if _, err := sched.AddFunc("45 23 * * *", func() { endDay("") }); err != nil {
+		return err
+	}
+	// eHealth sharing (share.go): uploads on share.schedule and the sharing page's "send now". A
+	// run in progress at shutdown is cut short (ctx) and waited for before the database closes;
+	// what it had in flight is sent again on the next start.
+	shareSvc, err := startSharing(ctx, c, db, log, sched, srv)
+	if err != nil {
+		return err
+	}
+	defer shareSvc.Wait()
 	sched.Start()
 	defer func() { <-sched.Stop().Done() }() // let a running backup finish
 

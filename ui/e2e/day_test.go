@@ -25,6 +25,9 @@ var days = []dayStrings{
 		roleClerk: "文員", logout: "登出"},
 }
 
+// hkidY654321 is Y654321 with its check digit, worked out by the rule in domain.md.
+const hkidY654321 = "Y654321(7)"
+
 // TestClinicDay walks the clinic's day through the real screens, once in English and once in
 // Chinese. Each feature adds its steps here, in the order the day runs.
 func TestClinicDay(t *testing.T) {
@@ -105,6 +108,41 @@ func TestClinicDay(t *testing.T) {
 			if strings.Contains(nav, "Staff") || strings.Contains(nav, "職員") {
 				t.Errorf("a clerk sees the staff administration: %s", nav)
 			}
+
+			// The clerk registers a patient from an identity card.
+			b.run("register a patient",
+				chromedp.Navigate(c.URL+"/patients/new"),
+				chromedp.WaitVisible(chromedp.CSS(`#f-doc_number`)),
+				chromedp.SendKeys(chromedp.CSS(`#f-doc_number`), "y 654321 (3)"),
+				chromedp.SendKeys(chromedp.CSS(`#f-surname_en`), "Chan"),
+				chromedp.SendKeys(chromedp.CSS(`#f-given_name_en`), "Tai Man"),
+				chromedp.SendKeys(chromedp.CSS(`#f-name_zh`), "陳大文"),
+				chromedp.Click(chromedp.CSS(`#sex-M`)),
+				chromedp.SendKeys(chromedp.CSS(`#f-dob`), "17/05/1980"),
+				chromedp.SendKeys(chromedp.CSS(`#f-mobile`), "9123 4567"),
+				chromedp.Submit(chromedp.CSS(`#f-doc_number`)),
+				chromedp.WaitVisible(chromedp.CSS(`.error-summary`)),
+			)
+			// A wrong check digit is explained with the right spelling; fix it and save.
+			b.wantText(`.error-summary`, "Y654321(")
+			b.run("fix the HKID and save",
+				chromedp.SetValue(chromedp.CSS(`#f-doc_number`), hkidY654321),
+				chromedp.Submit(chromedp.CSS(`#f-doc_number`)),
+				chromedp.WaitVisible(chromedp.CSS(`.banner-patient`)),
+			)
+			b.wantText(`.banner-patient`, "CHAN Tai Man", "陳大文")
+			b.shot("patient")
+
+			// Later, the patient comes back: found by keyboard alone.
+			b.run("find by HKID with the keyboard",
+				chromedp.Navigate(c.URL+"/patients"),
+				chromedp.WaitVisible(chromedp.CSS(`#q`)),
+				chromedp.SendKeys(chromedp.CSS(`#q`), "chan tai"),
+				chromedp.WaitVisible(chromedp.CSS(`#results tr.sel`)),
+				chromedp.KeyEvent("\r"),
+				chromedp.WaitVisible(chromedp.CSS(`.banner-patient`)),
+			)
+			b.wantText(`.banner-patient`, "陳大文")
 		})
 	}
 }

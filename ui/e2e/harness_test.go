@@ -146,10 +146,16 @@ func (b *browser) shot(name string) {
 	}
 }
 
+// stepTimeout bounds one step, so that a missing element fails in seconds with the step's name
+// instead of waiting out the whole test.
+const stepTimeout = 20 * time.Second
+
 // run performs actions and fails the test at the first error, naming the step.
 func (b *browser) run(step string, actions ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	if err := chromedp.Do(b.ctx, actions...); err != nil {
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
 		b.t.Fatalf("%s: %v", step, err)
 	}
 }
@@ -157,7 +163,9 @@ func (b *browser) run(step string, actions ...chromedp.Action[chromedp.Void]) {
 // text returns the visible text of the first element matching sel.
 func (b *browser) text(sel string) string {
 	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
 	if err != nil {
 		b.t.Fatalf("read %s: %v", sel, err)
 	}
@@ -167,7 +175,9 @@ func (b *browser) text(sel string) string {
 // value returns the current value of a form field.
 func (b *browser) value(sel string) string {
 	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Value(chromedp.CSS(sel)))
+	ctx, cancel := context.WithTimeout(b.ctx, stepTimeout)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(sel)))
 	if err != nil {
 		b.t.Fatalf("read %s: %v", sel, err)
 	}
