@@ -106,6 +106,9 @@ func (s *Server) Routes() []Route {
 		{http.MethodPost, "/patients/:id", patientsWrite, Page, s.patientUpdate},
 		{http.MethodPost, "/patients/:id/ehealth", patientsWrite, Page, s.patientEHealth},
 		{http.MethodGet, "/patients/:id/labels.pdf", patientsPrint, Page, s.patientLabels},
+		{http.MethodGet, "/patients/import", patientsImport, Page, s.patientsImportForm},
+		{http.MethodPost, "/patients/import", patientsImport, Page, s.patientsImportUpload},
+		{http.MethodPost, "/patients/import/run", patientsImport, Page, s.patientsImportRun},
 		{http.MethodGet, "/patients/duplicates", patientsMerge, Page, s.duplicatesList},
 		{http.MethodPost, "/patients/duplicates/different", patientsMerge, Page, s.notDuplicates},
 		{http.MethodPost, "/patients/:id/merge", patientsMerge, Page, s.patientMerge},
@@ -177,6 +180,7 @@ func nav() []NavItem {
 		{Key: "nav.home", Href: "/", Perm: signedIn},
 		{Key: "nav.patients", Href: "/patients", Perm: patientsRead},
 		{Key: "nav.duplicates", Href: "/patients/duplicates", Perm: patientsMerge},
+		{Key: "nav.import", Href: "/patients/import", Perm: patientsImport},
 		// The front desk.
 		{Key: "nav.queue", Href: "/queue", Perm: queueRead},
 		{Key: "nav.appointments", Href: "/appointments", Perm: diaryRead},
