@@ -32,14 +32,15 @@ func TestCataloguesHaveTheSameKeys(t *testing.T) {
 }
 
 var (
-	tmplKeyRe   = regexp.MustCompile(`\.T "([^"]+)"|\.Field "[^"]+" "([^"]+)"|"hint:([^"]+)"|TitleKey: "([^"]+)"`)
-	goKeyRe     = regexp.MustCompile(`"((?:error|notice|warning|nav|login|setup|users|backups|audit|practice|password|home|form|layout|user|role|patients|patient|allergy|print_lang|duplicates|import)\.[a-z0-9_.]*[a-z0-9_])"`)
-	clinicKeyRe = regexp.MustCompile(`"((?:error|warning)\.[a-z0-9_.]*[a-z0-9_])"`)
-	actionRe    = regexp.MustCompile(`(?s)\{\{.*?\}\}`)
-	tagRe       = regexp.MustCompile(`(?s)<[^>]*>`)
-	entityRe    = regexp.MustCompile(`&[a-z#0-9]+;`)
-	wordsRe     = regexp.MustCompile(`[\p{L}]{2,}`)
-	properNames = map[string]bool{"OnRamp": true, "English": true, "繁體中文": true}
+	tmplKeyRe     = regexp.MustCompile(`\.T "([^"]+)"|\.Field "[^"]+" "([^"]+)"|"hint:([^"]+)"|TitleKey: "([^"]+)"`)
+	goKeyRe       = regexp.MustCompile(`"((?:error|notice|warning|nav|login|setup|users|backups|audit|practice|password|home|form|layout|user|role|patients|patient|allergy|print_lang|duplicates|import)\.[a-z0-9_.]*[a-z0-9_])"`)
+	actionConstRe = regexp.MustCompile(`(?m)^\s*(?:const\s+)?Action\w*\s*=\s*"([a-z_]+)"`)
+	clinicKeyRe   = regexp.MustCompile(`"((?:error|warning)\.[a-z0-9_.]*[a-z0-9_])"`)
+	actionRe      = regexp.MustCompile(`(?s)\{\{.*?\}\}`)
+	tagRe         = regexp.MustCompile(`(?s)<[^>]*>`)
+	entityRe      = regexp.MustCompile(`&[a-z#0-9]+;`)
+	wordsRe       = regexp.MustCompile(`[\p{L}]{2,}`)
+	properNames   = map[string]bool{"OnRamp": true, "English": true, "繁體中文": true}
 )
 
 // TestEveryKeyUsedIsTranslated finds the keys that templates and handlers use and checks that
@@ -85,6 +86,10 @@ func TestEveryKeyUsedIsTranslated(t *testing.T) {
 		b, _ := os.ReadFile(p)
 		for _, m := range clinicKeyRe.FindAllStringSubmatch(string(b), -1) {
 			used[m[1]] = p
+		}
+		// Audit actions a feature declares are shown by the audit log page.
+		for _, m := range actionConstRe.FindAllStringSubmatch(string(b), -1) {
+			used["audit.action."+m[1]] = p
 		}
 		return nil
 	})

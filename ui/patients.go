@@ -337,6 +337,9 @@ func ageText(dob patients.DOB, years int, exact bool) string {
 // MergePerm is who may merge and un-merge patients.
 func (v *View) MergePerm() Perm { return patientsMerge }
 
+// SharingPerm lets the patient page link to what was sent to eHealth for this patient.
+func (v *View) SharingPerm() Perm { return sharingView }
+
 // matchNumbers lists the patient numbers of possible duplicates for the warning's text.
 func matchNumbers(ms []patients.Match) string {
 	nums := make([]string, len(ms))
