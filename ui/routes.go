@@ -69,6 +69,65 @@ var (
 	boardByToken = Perm{Name: "board-token"}
 )
 
+// The consultation (visit*.go, chart*.go, terms*.go): clerks see that a visit happened, not its
+// contents; nurses record vitals, procedures and results; only doctors write the note, diagnose,
+// sign and issue certificates.
+var (
+	visitsOpen       = pm("visits:open", users.RoleDoctor, users.RoleNurse)
+	visitsRead       = pm("visits:read", users.RoleDoctor, users.RoleNurse)
+	visitsSeen       = pm("visits:seen", users.RoleClerk, users.RoleDoctor, users.RoleNurse, users.RoleDispenser)
+	visitsNote       = pm("visits:note", users.RoleDoctor)
+	visitsSign       = pm("visits:sign", users.RoleDoctor)
+	visitsDiagnose   = pm("visits:diagnose", users.RoleDoctor)
+	vitalsWrite      = pm("vitals:write", users.RoleDoctor, users.RoleNurse)
+	proceduresWrite  = pm("procedures:write", users.RoleDoctor, users.RoleNurse)
+	resultsWrite     = pm("results:write", users.RoleDoctor, users.RoleNurse)
+	resultsRead      = pm("results:read", users.RoleDoctor, users.RoleNurse)
+	problemsWrite    = pm("problems:write", users.RoleDoctor)
+	documentsIssue   = pm("documents:issue", users.RoleDoctor)
+	documentsReprint = pm("documents:reprint", users.RoleDoctor, users.RoleNurse)
+	termsSearch      = pm("terms:search", users.RoleDoctor, users.RoleNurse)
+	termsFavourite   = pm("terms:favourite", users.RoleDoctor)
+	termsManage      = pm("terms:manage", users.RoleAdmin)
+)
+
+// Billing (billing.go, fees.go, takings.go): the bill of a visit is taken at the counter where
+// the medicine is handed over, so clerks, dispensers and doctors take payment; voids and refunds
+// need an administrator or a doctor; administrators set the fees; clerks close the day.
+var (
+	billsRead    = pm("bills:read", users.RoleClerk, users.RoleDispenser, users.RoleDoctor, users.RoleNurse, users.RoleAdmin)
+	billsWrite   = pm("bills:write", users.RoleClerk, users.RoleDispenser, users.RoleDoctor)
+	billsVoid    = pm("bills:void", users.RoleAdmin, users.RoleDoctor)
+	feesRead     = pm("fees:read", users.RoleAdmin, users.RoleClerk, users.RoleDoctor, users.RoleDispenser)
+	feesWrite    = pm("fees:write", users.RoleAdmin)
+	takingsRead  = pm("takings:read", users.RoleAdmin, users.RoleClerk, users.RoleDoctor)
+	takingsClose = pm("takings:close", users.RoleAdmin, users.RoleClerk)
+)
+
+// Medication (allergies.go, formulary.go, stock.go, medicines.go, immunisations.go): allergies
+// on every clinical role's screen; the formulary and stock for the dispensary; prescribing for
+// doctors; dispensing for the dispensary, nurses and doctors.
+var (
+	allergiesRead = pm("allergies:read", users.RoleDoctor, users.RoleNurse, users.RoleDispenser, users.RoleClerk)
+	allergiesEdit = pm("allergies:write", users.RoleDoctor, users.RoleNurse)
+	formularyRead = pm("formulary:read", users.RoleDoctor, users.RoleNurse, users.RoleDispenser)
+	formularyEdit = pm("formulary:write", users.RoleAdmin, users.RoleDoctor, users.RoleDispenser)
+	stockManage   = pm("stock", users.RoleAdmin, users.RoleDoctor, users.RoleDispenser)
+	rxRead        = pm("medicines:read", users.RoleDoctor, users.RoleNurse, users.RoleDispenser)
+	rxWrite       = pm("medicines:prescribe", users.RoleDoctor)
+	rxDispense    = pm("medicines:dispense", users.RoleDoctor, users.RoleNurse, users.RoleDispenser)
+	immuRead      = pm("immunisations:read", users.RoleDoctor, users.RoleNurse)
+	immuWrite     = pm("immunisations:write", users.RoleDoctor, users.RoleNurse)
+)
+
+// Reports and the dashboard (dashboard.go, reports.go). Reports count records, and the
+// outstanding bills name patients: the front desk, doctors and the practice manager.
+var (
+	dashboardView = signedIn
+	reportsRead   = pm("reports:read", users.RoleAdmin, users.RoleDoctor, users.RoleClerk)
+	patientCopy   = pm("patients:copy", users.RoleClerk, users.RoleDoctor, users.RoleNurse)
+)
+
 // Route is one entry of the table.
 type Route struct {
 	Method  string
@@ -157,6 +216,94 @@ func (s *Server) Routes() []Route {
 		{http.MethodPost, "/sharing/records/:key/retry", sharingView, Page, s.sharingRetry},
 		{http.MethodGet, "/sharing/patients/:id", sharingView, Page, s.sharingPatient},
 
+		// Billing (billing.go, fees.go, takings.go): the bill builds itself from the visit.
+		{http.MethodGet, "/visits/:id/bill", billsRead, Page, s.visitBill},
+		{http.MethodGet, "/bills/:id", billsRead, Page, s.billPageGet},
+		{http.MethodPost, "/bills/:id/lines", billsWrite, Page, s.billAddLine},
+		{http.MethodPost, "/bills/:id/lines/:line", billsWrite, Page, s.billAdjustLine},
+		{http.MethodPost, "/bills/:id/discounts", billsWrite, Page, s.billDiscount},
+		{http.MethodPost, "/bills/:id/payments", billsWrite, Page, s.billPay},
+		{http.MethodPost, "/bills/:id/receipt", billsWrite, Page, s.billReceipt},
+		{http.MethodPost, "/bills/:id/correction", billsWrite, Page, s.billCorrection},
+		{http.MethodPost, "/bills/:id/refunds", billsVoid, Page, s.billRefund},
+		{http.MethodPost, "/bills/:id/void", billsVoid, Page, s.billVoid},
+		{http.MethodGet, "/receipts/:id/copy.pdf", billsRead, Page, s.receiptCopy},
+		{http.MethodPost, "/receipts/:id/void", billsVoid, Page, s.receiptVoid},
+		{http.MethodGet, "/fees", feesRead, Page, s.feesPageGet},
+		{http.MethodPost, "/fees", feesWrite, Page, s.feeSave},
+		{http.MethodPost, "/fees/:id/retire", feesWrite, Page, s.feeRetire},
+		{http.MethodPost, "/fees/discounts", feesWrite, Page, s.discountSave},
+		{http.MethodPost, "/fees/discounts/:id/retire", feesWrite, Page, s.discountRetire},
+		{http.MethodGet, "/takings", takingsRead, Page, s.takingsPageGet},
+		{http.MethodGet, "/takings/day.csv", takingsRead, Page, s.takingsCSV},
+		{http.MethodPost, "/takings/close", takingsClose, Page, s.takingsClose},
+		{http.MethodPost, "/takings/companies", takingsClose, Page, s.companySettle},
+		{http.MethodGet, "/takings/month", takingsRead, Page, s.takingsMonthGet},
+		{http.MethodGet, "/takings/month.csv", takingsRead, Page, s.takingsMonthCSV},
+
+		// Medication: allergies, the formulary and stock, the visit's medicines and labels,
+		// immunisations.
+		{http.MethodGet, "/patients/:id/allergies", allergiesRead, Page, s.allergyList},
+		{http.MethodPost, "/patients/:id/allergies", allergiesEdit, Page, s.allergyAdd},
+		{http.MethodPost, "/patients/:id/allergies/nkda", allergiesEdit, Page, s.allergyNKDA},
+		{http.MethodPost, "/patients/:id/allergies/:aid/inactivate", allergiesEdit, Page, s.allergyInactivate},
+		{http.MethodGet, "/formulary", formularyRead, Page, s.formularyList},
+		{http.MethodGet, "/formulary.csv", formularyRead, Page, s.formularyCSV},
+		{http.MethodPost, "/formulary/import", formularyEdit, Page, s.formularyImport},
+		{http.MethodPost, "/formulary/cautions", formularyEdit, Page, s.cautionSave},
+		{http.MethodGet, "/formulary/new", formularyEdit, Page, s.drugNewForm},
+		{http.MethodPost, "/formulary", formularyEdit, Page, s.drugCreate},
+		{http.MethodGet, "/formulary/:id", formularyEdit, Page, s.drugEditForm},
+		{http.MethodPost, "/formulary/:id", formularyEdit, Page, s.drugUpdate},
+		{http.MethodGet, "/stock", stockManage, Page, s.stockPage},
+		{http.MethodPost, "/stock/receive", stockManage, Page, s.stockReceive},
+		{http.MethodPost, "/stock/batches/:id", stockManage, Page, s.stockBatchChange},
+		{http.MethodGet, "/visits/:id/medicines", rxRead, Page, s.medicinesPage},
+		{http.MethodPost, "/visits/:id/medicines", rxWrite, Page, s.medicinesPrescribe},
+		{http.MethodPost, "/visits/:id/medicines/repeat", rxWrite, Page, s.medicinesRepeat},
+		{http.MethodPost, "/visits/:id/medicines/dispense", rxDispense, Page, s.medicinesDispense},
+		{http.MethodPost, "/visits/:id/medicines/items/:item/return", rxDispense, Page, s.medicinesReturn},
+		{http.MethodPost, "/visits/:id/medicines/items/:item/cancel", rxWrite, Page, s.medicinesCancel},
+		{http.MethodGet, "/visits/:id/labels.pdf", rxRead, Page, s.medicinesLabels},
+		{http.MethodGet, "/patients/:id/immunisations", immuRead, Page, s.immunisationList},
+		{http.MethodPost, "/patients/:id/immunisations", immuWrite, Page, s.immunisationAdd},
+		{http.MethodPost, "/patients/:id/immunisations/:mid/error", immuWrite, Page, s.immunisationError},
+		{http.MethodGet, "/patients/:id/immunisations.pdf", immuRead, Page, s.immunisationRecord},
+
+		// The consultation (visit*.go, chart*.go, terms*.go): the visit and its note, vitals,
+		// diagnoses and procedures, results, documents; the chart; the terminology.
+		{http.MethodGet, "/visits/new", visitsOpen, Page, s.visitNew},
+		{http.MethodPost, "/visits", visitsOpen, Page, s.visitCreate},
+		{http.MethodGet, "/visits/:id", visitsRead, Page, s.visitPage},
+		{http.MethodPost, "/visits/:id/note", visitsNote, Page, s.visitSaveNote},
+		{http.MethodPost, "/visits/:id/template", visitsNote, Page, s.visitTemplate},
+		{http.MethodPost, "/visits/:id/favourite", visitsNote, Page, s.visitFavourite},
+		{http.MethodPost, "/visits/:id/sign", visitsSign, Page, s.visitSign},
+		{http.MethodPost, "/visits/:id/amend", visitsSign, Page, s.visitAmend},
+		{http.MethodPost, "/visits/:id/error", visitsSign, Page, s.visitInError},
+		{http.MethodPost, "/visits/:id/vitals", vitalsWrite, Page, s.visitVitals},
+		{http.MethodPost, "/visits/:id/vitals/error", vitalsWrite, Page, s.visitVitalsError},
+		{http.MethodPost, "/visits/:id/diagnoses", visitsDiagnose, Page, s.visitDiagnosis},
+		{http.MethodPost, "/visits/:id/procedures", proceduresWrite, Page, s.visitProcedure},
+		{http.MethodPost, "/visits/:id/diagnoses/error", visitsDiagnose, Page, s.visitDiagnosisError},
+		{http.MethodPost, "/visits/:id/procedures/error", proceduresWrite, Page, s.visitProcedureError},
+		{http.MethodPost, "/visits/:id/results/error", resultsWrite, Page, s.visitResultError},
+		{http.MethodPost, "/visits/:id/results", resultsWrite, Page, s.visitResultAdd},
+		{http.MethodGet, "/results/files/:id", resultsRead, Page, s.resultFile},
+		{http.MethodPost, "/visits/:id/documents", documentsIssue, Page, s.visitDocument},
+		{http.MethodGet, "/documents/:id/copy.pdf", documentsReprint, Page, s.documentCopy},
+		{http.MethodGet, "/patients/:id/chart", visitsRead, Page, s.chartView},
+		{http.MethodGet, "/patients/:id/visits", visitsSeen, Page, s.visitList},
+		{http.MethodPost, "/patients/:id/problems", problemsWrite, Page, s.problemAdd},
+		{http.MethodPost, "/patients/:id/problems/:problem", problemsWrite, Page, s.problemStatus},
+		{http.MethodGet, "/terms/search", termsSearch, API, s.termSearch},
+		{http.MethodPost, "/terms/:id/favourite", termsFavourite, Page, s.termFavourite},
+		{http.MethodGet, "/visits/templates", visitsNote, Page, s.templatesList},
+		{http.MethodPost, "/visits/templates", visitsNote, Page, s.templateAdd},
+		{http.MethodPost, "/visits/templates/:id/retire", visitsNote, Page, s.templateRetire},
+		{http.MethodGet, "/admin/terms", termsManage, Page, s.termsAdmin},
+		{http.MethodPost, "/admin/terms/import", termsManage, Page, s.termsImport},
+
 		// Administration.
 		{http.MethodGet, "/admin/users", adminOnly, Page, s.usersList},
 		{http.MethodGet, "/admin/users/new", adminOnly, Page, s.userNewForm},
@@ -171,6 +318,14 @@ func (s *Server) Routes() []Route {
 		{http.MethodGet, "/admin/backups", backupsManage, Page, s.backupsList},
 		{http.MethodPost, "/admin/backups", backupsManage, Page, s.backupNow},
 		{http.MethodGet, "/admin/audit", auditRead, Page, s.auditSearch},
+
+		// The dashboard and reports (dashboard.go, reports.go); a patient's own copy of the record.
+		{http.MethodGet, "/dashboard", dashboardView, Page, s.dashboard},
+		{http.MethodGet, "/reports", reportsRead, Page, s.reportsList},
+		{http.MethodGet, "/reports/:name", reportsRead, Page, s.reportView},
+		{http.MethodGet, "/reports/:name/csv", reportsRead, Page, s.reportCSV},
+		{http.MethodGet, "/patients/:id/record", patientCopy, Page, s.patientCopyPrint},
+		{http.MethodGet, "/patients/:id/record.json", patientCopy, Page, s.patientCopyJSON},
 	}
 }
 
@@ -178,15 +333,22 @@ func (s *Server) Routes() []Route {
 func nav() []NavItem {
 	return []NavItem{
 		{Key: "nav.home", Href: "/", Perm: signedIn},
+		{Key: "nav.dashboard", Href: "/dashboard", Perm: dashboardView},
+		{Key: "nav.reports", Href: "/reports", Perm: reportsRead},
 		{Key: "nav.patients", Href: "/patients", Perm: patientsRead},
 		{Key: "nav.duplicates", Href: "/patients/duplicates", Perm: patientsMerge},
 		{Key: "nav.import", Href: "/patients/import", Perm: patientsImport},
 		// The front desk.
 		{Key: "nav.queue", Href: "/queue", Perm: queueRead},
 		{Key: "nav.appointments", Href: "/appointments", Perm: diaryRead},
+		{Key: "nav.formulary", Href: "/formulary", Perm: formularyRead}, // medication (formulary.go)
+		{Key: "nav.stock", Href: "/stock", Perm: stockManage},
 		{Key: "nav.frontdesk", Href: "/admin/frontdesk", Perm: frontDeskSetup},
+		{Key: "nav.takings", Href: "/takings", Perm: takingsRead}, // billing (takings.go)
+		{Key: "nav.fees", Href: "/fees", Perm: feesRead},
 		{Key: "nav.users", Href: "/admin/users", Perm: adminOnly},
-		{Key: "nav.sharing", Href: "/sharing", Perm: sharingView}, // eHealth sharing (sharing.go)
+		{Key: "nav.sharing", Href: "/sharing", Perm: sharingView},   // eHealth sharing (sharing.go)
+		{Key: "nav.terms", Href: "/admin/terms", Perm: termsManage}, // the consultation (terms.go)
 		{Key: "nav.practice", Href: "/admin/practice", Perm: practiceManage},
 		{Key: "nav.backups", Href: "/admin/backups", Perm: backupsManage},
 		{Key: "nav.audit", Href: "/admin/audit", Perm: auditRead},
