@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/csv"
 	"encoding/hex"
@@ -11,11 +12,13 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/onramp-hk/onramp/clinic"
+	"github.com/onramp-hk/onramp/clinic/audit"
 	"github.com/onramp-hk/onramp/clinic/patients"
 )
 
@@ -36,6 +39,22 @@ type heldImport struct {
 	data   []byte
 	header []string
 	at     time.Time
+
+	mu       sync.Mutex
+	job      *importJob // the check or import running or last run
+	imported bool       // imported once: the file cannot be imported again
+}
+
+// importJob is a check or an import running in the background, so that a file of 100,000 rows
+// shows its progress instead of holding the browser for ten seconds.
+type importJob struct {
+	dryRun   bool
+	mapping  patients.ColumnMap
+	done     atomic.Int64
+	total    atomic.Int64
+	finished atomic.Bool
+	report   patients.ImportReport // set before finished
+	err      error                 // set before finished
 }
 
 type importHolder struct {
@@ -104,6 +123,10 @@ type importPage struct {
 	Rejected []importRowMessage // the first importShowMax, translated
 	Warnings []importRowMessage
 	More     int // rejected rows not shown
+	// While a check or an import runs.
+	Running     bool
+	DryRun      bool
+	Done, Total int64
 }
 
 type importRowMessage struct {
@@ -125,7 +148,7 @@ func (s *Server) patientsImportForm(c echo.Context) error {
 	return s.render(c, http.StatusOK, "patients_import", s.view(c, "import.title", importPage{}))
 }
 
-// patientsImportUpload takes the file, guesses the columns and checks every row.
+// patientsImportUpload takes the file, guesses the columns and starts checking every row.
 func (s *Server) patientsImportUpload(c echo.Context) error {
 	v := s.view(c, "import.title", importPage{})
 	fh, err := c.FormFile("file")
@@ -148,15 +171,18 @@ func (s *Server) patientsImportUpload(c echo.Context) error {
 	if err != nil {
 		return s.formError(c, "patients_import", v, err)
 	}
-	held := &heldImport{userID: currentUser(c).ID, name: fh.Filename, data: data, header: header, at: time.Now()}
+	u := currentUser(c)
+	held := &heldImport{userID: u.ID, name: fh.Filename, data: data, header: header, at: time.Now()}
 	token := heldImports.put(held)
-	return s.importCheck(c, token, held, patients.GuessColumns(header), true)
+	s.startImport(held, patients.GuessColumns(header), true, u.Actor(c.RealIP()))
+	return c.Redirect(http.StatusSeeOther, "/patients/import/status?token="+token)
 }
 
 // patientsImportRun checks again with the mapping as chosen, or imports.
 func (s *Server) patientsImportRun(c echo.Context) error {
 	token := c.FormValue("token")
-	held := heldImports.get(token, currentUser(c).ID)
+	u := currentUser(c)
+	held := heldImports.get(token, u.ID)
 	if held == nil {
 		v := s.view(c, "import.title", importPage{})
 		return s.formError(c, "patients_import", v, clinic.Invalid("file", "error.import.expired"))
@@ -167,30 +193,93 @@ func (s *Server) patientsImportRun(c echo.Context) error {
 			m[f] = col
 		}
 	}
-	return s.importCheck(c, token, held, m, c.FormValue("import") == "")
+	if refused := s.startImport(held, m, c.FormValue("import") == "", u.Actor(c.RealIP())); refused != "" {
+		v := s.view(c, "import.title", importPage{})
+		return s.formError(c, "patients_import", v, clinic.Invalid("file", refused))
+	}
+	return c.Redirect(http.StatusSeeOther, "/patients/import/status?token="+token)
 }
 
-func (s *Server) importCheck(c echo.Context, token string, held *heldImport, m patients.ColumnMap, dryRun bool) error {
-	page := importPage{Token: token, FileName: held.name, Header: held.header, Fields: patients.ImportFields, Mapping: m}
-	v := s.view(c, "import.title", page)
-	rep, err := patients.Import(c.Request().Context(), s.db, bytes.NewReader(held.data), m,
-		patients.ImportOptions{Prefix: s.cfg.PatientPrefix, DryRun: dryRun}, currentUser(c).Actor(c.RealIP()))
-	if err != nil {
-		var ves clinic.ValidationErrors
-		if errors.As(err, &ves) {
-			// Name the missing fields as the mapping table does, not by their code.
-			for i, e := range ves {
-				if e.Key == "error.import.missing_field" && len(e.Args) == 1 {
-					ne := *e
-					ne.Args = []any{v.ImportFieldLabel(fmt.Sprint(e.Args[0]))}
-					ves[i] = &ne
-				}
-			}
-			v.Errors = ves
-			return s.render(c, http.StatusUnprocessableEntity, "patients_import", v)
-		}
-		return err
+// startImport runs a check or an import of the held file in the background. It refuses (with
+// the message's key) while another run of the same file is going, and any run of a file already
+// imported.
+func (s *Server) startImport(held *heldImport, m patients.ColumnMap, dryRun bool, actor audit.Actor) (refused string) {
+	held.mu.Lock()
+	defer held.mu.Unlock()
+	if held.job != nil && !held.job.finished.Load() {
+		return "error.import.busy"
 	}
+	if held.imported {
+		return "error.import.already_done"
+	}
+	job := &importJob{dryRun: dryRun, mapping: m}
+	held.job = job
+	if !dryRun {
+		held.imported = true
+	}
+	go func() {
+		// Not the request's context: the import goes on if the browser is closed. It runs in
+		// one transaction, so a stop part-way (or a power cut) leaves nothing half-imported.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+		defer cancel()
+		rep, err := patients.Import(ctx, s.db, bytes.NewReader(held.data), m, patients.ImportOptions{
+			Prefix: s.cfg.PatientPrefix, DryRun: dryRun,
+			Progress: func(done, total int) { job.done.Store(int64(done)); job.total.Store(int64(total)) },
+		}, actor)
+		var ves clinic.ValidationErrors
+		if err != nil && !errors.As(err, &ves) {
+			s.log.Error("patient import failed", "file", held.name, "err", err)
+		}
+		if err != nil && !dryRun {
+			held.mu.Lock()
+			held.imported = false // nothing was written: the file may be imported after a fix
+			held.mu.Unlock()
+		}
+		job.report, job.err = rep, err
+		job.finished.Store(true)
+	}()
+	return ""
+}
+
+// patientsImportStatus follows the running check or import, then shows its report.
+func (s *Server) patientsImportStatus(c echo.Context) error {
+	token := c.QueryParam("token")
+	held := heldImports.get(token, currentUser(c).ID)
+	if held == nil {
+		v := s.view(c, "import.title", importPage{})
+		return s.formError(c, "patients_import", v, clinic.Invalid("file", "error.import.expired"))
+	}
+	held.mu.Lock()
+	job := held.job
+	imported := held.imported
+	held.mu.Unlock()
+	page := importPage{Token: token, FileName: held.name, Header: held.header, Fields: patients.ImportFields, Mapping: job.mapping}
+	v := s.view(c, "import.title", page)
+	if !job.finished.Load() {
+		page.Running = true
+		page.DryRun = job.dryRun
+		page.Done, page.Total = job.done.Load(), job.total.Load()
+		v.Data = page
+		v.Refresh = 1
+		return s.render(c, http.StatusOK, "patients_import", v)
+	}
+	if job.err != nil {
+		var ves clinic.ValidationErrors
+		if !errors.As(job.err, &ves) {
+			return job.err
+		}
+		// Name the missing fields as the mapping table does, not by their code.
+		for i, e := range ves {
+			if e.Key == "error.import.missing_field" && len(e.Args) == 1 {
+				ne := *e
+				ne.Args = []any{v.ImportFieldLabel(fmt.Sprint(e.Args[0]))}
+				ves[i] = &ne
+			}
+		}
+		v.Errors = ves
+		return s.render(c, http.StatusUnprocessableEntity, "patients_import", v)
+	}
+	rep := job.report
 	page.Report = &rep
 	for i, r := range rep.Rejected {
 		if i == importShowMax {
@@ -205,9 +294,8 @@ func (s *Server) importCheck(c echo.Context, token string, held *heldImport, m p
 		}
 		page.Warnings = append(page.Warnings, rowMessages(v, r))
 	}
-	if !dryRun {
-		heldImports.drop(token)
-		page.Token = ""
+	if imported {
+		page.Token = "" // done: no more checks or imports of this file
 	}
 	v.Data = page
 	return s.render(c, http.StatusOK, "patients_import", v)

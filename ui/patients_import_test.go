@@ -8,8 +8,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/onramp-hk/onramp/clinic/audit"
+	"github.com/onramp-hk/onramp/clinic/patients"
 	"github.com/onramp-hk/onramp/clinic/users"
 )
 
@@ -31,6 +33,23 @@ func (b *browser) upload(path, field, name string, data []byte) (*http.Response,
 	return resp, string(body)
 }
 
+// followImport follows a check or an import to its report, as the page's refresh does.
+func (b *browser) followImport(resp *http.Response, body string) (*http.Response, string) {
+	b.tc.t.Helper()
+	for i := 0; resp.StatusCode == http.StatusSeeOther || strings.Contains(body, `http-equiv="refresh"`); i++ {
+		if i > 500 {
+			b.tc.t.Fatal("the import did not finish")
+		}
+		next := resp.Header.Get("Location")
+		if next == "" {
+			next = resp.Request.URL.RequestURI()
+			time.Sleep(10 * time.Millisecond)
+		}
+		resp, body = b.get(next)
+	}
+	return resp, body
+}
+
 const importCSV = "Chart No,Surname,Given Name,Chinese Name,Sex,DOB,HKID,Mobile\n" +
 	"A-1,Chan,Tai Man,陳大文,M,17/05/1980,A123456(3),9123 4567\n" +
 	"A-2,Wong,Siu Ming,黃小明,M,1990-02-03,Y6543217,6123 4567\n" +
@@ -45,7 +64,7 @@ func TestImportChecksFirstThenImports(t *testing.T) {
 	b := tc.browser()
 	b.sessionFor("admin")
 	b.get("/patients/import")
-	resp, body := b.upload("/patients/import", "file", "old-system.csv", []byte(importCSV))
+	resp, body := b.followImport(b.upload("/patients/import", "file", "old-system.csv", []byte(importCSV)))
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("upload: %d\n%s", resp.StatusCode, body)
 	}
@@ -70,14 +89,14 @@ func TestImportChecksFirstThenImports(t *testing.T) {
 		"name_zh": "Chinese Name", "sex": "Sex", "dob": "DOB", "hkid": "HKID", "mobile": "Mobile"} {
 		form.Set("map_"+f, col)
 	}
-	_, body = b.post("/patients/import/run", form)
+	_, body = b.followImport(b.post("/patients/import/run", form))
 	contains(t, body, "2 patients imported; 3 rows left out.")
 	if n := countPatients(t, tc); n != 2 {
 		t.Fatalf("imported %d patients, want 2", n)
 	}
-	// The held file is gone once imported: a second press imports nothing twice.
-	_, body = b.post("/patients/import/run", form)
-	contains(t, body, "Upload it again")
+	// A second press imports nothing twice.
+	_, body = b.followImport(b.post("/patients/import/run", form))
+	contains(t, body, "imported already")
 	if n := countPatients(t, tc); n != 2 {
 		t.Fatalf("a second press imported again: %d patients", n)
 	}
@@ -99,7 +118,7 @@ func TestImportRefusesBrokenFiles(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			b := tc.browser()
 			b.sessionFor("admin")
-			resp, body := b.upload("/patients/import", "file", "x.csv", tt.data)
+			resp, body := b.followImport(b.upload("/patients/import", "file", "x.csv", tt.data))
 			if resp.StatusCode != http.StatusUnprocessableEntity && resp.StatusCode != http.StatusOK {
 				t.Fatalf("status %d", resp.StatusCode)
 			}
@@ -118,7 +137,7 @@ func TestImportFileBelongsToItsUploader(t *testing.T) {
 	tc := newTestClinic(t, true)
 	a := tc.browser()
 	a.sessionFor("admin")
-	_, body := a.upload("/patients/import", "file", "x.csv", []byte(importCSV))
+	_, body := a.followImport(a.upload("/patients/import", "file", "x.csv", []byte(importCSV)))
 	token := regexpValue(body, "token")
 	if token == "" {
 		t.Fatal("no token on the check page")
@@ -129,7 +148,9 @@ func TestImportFileBelongsToItsUploader(t *testing.T) {
 	}
 	other := tc.browser()
 	other.sessionFor("manager2")
-	_, body = other.post("/patients/import/run", url.Values{"token": {token}, "import": {"1"}})
+	_, body = other.followImport(other.post("/patients/import/run", url.Values{"token": {token}, "import": {"1"}}))
+	contains(t, body, "Upload it again")
+	_, body = other.get("/patients/import/status?token=" + token)
 	contains(t, body, "Upload it again")
 	if n := countPatients(t, tc); n != 0 {
 		t.Fatalf("wrote %d patients", n)
@@ -143,4 +164,26 @@ func countPatients(t *testing.T, tc *testClinic) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestImportShowsProgressWhileRunning: a page that follows a running import refreshes itself
+// and says how far it got.
+func TestImportShowsProgressWhileRunning(t *testing.T) {
+	tc := newTestClinic(t, true)
+	b := tc.browser()
+	b.sessionFor("admin")
+	u, err := users.GetByUsername(t.Context(), tc.db.R, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := &importJob{mapping: patients.ColumnMap{}}
+	job.done.Store(40000)
+	job.total.Store(99000)
+	held := &heldImport{userID: u.ID, name: "big.csv", header: []string{"Surname"}, at: time.Now(), job: job, imported: true}
+	token := heldImports.put(held)
+	_, body := b.get("/patients/import/status?token=" + token)
+	contains(t, body, `http-equiv="refresh"`, "Importing.", "40,000 of 99,000 rows", `<progress max="99000" value="40000">`)
+	// Another run of the same file is refused while this one goes on.
+	_, body = b.post("/patients/import/run", url.Values{"token": {token}})
+	contains(t, body, "still being worked on")
 }

@@ -91,8 +91,11 @@ type View struct {
 	Data     any
 	Banner   *Banner // the patient in view, shown at the top of every patient page
 	Zone     *time.Location
-	cat      *i18n.Catalog
-	Status   int
+	// Refresh, when set, reloads the page after that many seconds: a page that follows a long
+	// job works without script.
+	Refresh int
+	cat     *i18n.Catalog
+	Status  int
 }
 
 // T translates a key into the page's language.

@@ -168,6 +168,7 @@ func (s *Server) Routes() []Route {
 		{http.MethodGet, "/patients/import", patientsImport, Page, s.patientsImportForm},
 		{http.MethodPost, "/patients/import", patientsImport, Page, s.patientsImportUpload},
 		{http.MethodPost, "/patients/import/run", patientsImport, Page, s.patientsImportRun},
+		{http.MethodGet, "/patients/import/status", patientsImport, Page, s.patientsImportStatus},
 		{http.MethodGet, "/patients/duplicates", patientsMerge, Page, s.duplicatesList},
 		{http.MethodPost, "/patients/duplicates/different", patientsMerge, Page, s.notDuplicates},
 		{http.MethodPost, "/patients/:id/merge", patientsMerge, Page, s.patientMerge},
