@@ -100,13 +100,27 @@ func Search(ctx context.Context, db *sql.DB, query string, limit int) ([]SearchR
 	out := make([]SearchResult, 0, min(len(hits), limit))
 	shown := map[int64]bool{}
 	t := today()
+	ids := make([]int64, len(hits))
+	for i, h := range hits {
+		ids[i] = h.id
+	}
+	loaded, err := loadResults(ctx, db, ids)
+	if err != nil {
+		return nil, err
+	}
 	for _, h := range hits {
 		if len(out) >= limit {
 			break
 		}
-		r, err := loadResult(ctx, db, h.id)
-		if err != nil {
-			return nil, err
+		lr, ok := loaded[h.id]
+		if !ok {
+			continue // removed since the lookup
+		}
+		r := lr.SearchResult
+		if lr.mergedInto != 0 {
+			if r, err = loadResult(ctx, db, h.id); err != nil {
+				return nil, err
+			}
 		}
 		r.Match = h.match
 		if shown[r.ID] {
@@ -142,36 +156,74 @@ func runLookup(ctx context.Context, db *sql.DB, l lookup) ([]int64, error) {
 	return ids, rows.Err()
 }
 
+// resultCols are the columns of a search result row, read by scanResult.
+const resultCols = `id, number, surname_en, given_name_en, name_zh, sex, dob, doc_type,
+	COALESCE(doc_number,''), COALESCE(mobile,''), COALESCE(last_visit_at,''), COALESCE(merged_into,0)`
+
+type loadedResult struct {
+	SearchResult
+	mergedInto int64
+}
+
+func scanResult(sc interface{ Scan(...any) error }) (loadedResult, error) {
+	var r loadedResult
+	var surname, given, dob, lastVisit, doc string
+	if err := sc.Scan(&r.ID, &r.Number, &surname, &given, &r.NameZH, &r.Sex, &dob,
+		&r.DocType, &doc, &r.Mobile, &lastVisit, &r.mergedInto); err != nil {
+		return r, err
+	}
+	r.NameEN = nameEN(surname, given)
+	r.DOB, _ = ParseDOB(dob)
+	r.MaskedDoc = hkid.Mask(doc)
+	r.LastVisitAt = parseTime(lastVisit)
+	return r, nil
+}
+
+// loadResults reads the patients found in one query rather than one query each: a results
+// list is read on every key press at the front desk.
+func loadResults(ctx context.Context, db *sql.DB, ids []int64) (map[int64]loadedResult, error) {
+	out := make(map[int64]loadedResult, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := db.QueryContext(ctx, `SELECT `+resultCols+` FROM patients WHERE id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanResult(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[r.ID] = r
+	}
+	return out, rows.Err()
+}
+
 // loadResult reads one patient for the list, following a merged record to its survivor.
 func loadResult(ctx context.Context, db *sql.DB, id int64) (SearchResult, error) {
-	var r SearchResult
 	via := ""
 	for hops := 0; hops < 20; hops++ {
-		var surname, given, dob, lastVisit string
-		var mergedInto int64
-		var doc string
-		err := db.QueryRowContext(ctx, `SELECT id, number, surname_en, given_name_en, name_zh, sex, dob, doc_type,
-			COALESCE(doc_number,''), COALESCE(mobile,''), COALESCE(last_visit_at,''), COALESCE(merged_into,0)
-			FROM patients WHERE id = ?`, id).Scan(&r.ID, &r.Number, &surname, &given, &r.NameZH, &r.Sex, &dob,
-			&r.DocType, &doc, &r.Mobile, &lastVisit, &mergedInto)
+		r, err := scanResult(db.QueryRowContext(ctx, `SELECT `+resultCols+` FROM patients WHERE id = ?`, id))
 		if err != nil {
-			return r, err
+			return SearchResult{}, err
 		}
-		if mergedInto != 0 {
+		if r.mergedInto != 0 {
 			if via == "" {
 				via = r.Number
 			}
-			id = mergedInto
+			id = r.mergedInto
 			continue
 		}
-		r.NameEN = nameEN(surname, given)
-		r.DOB, _ = ParseDOB(dob)
-		r.MaskedDoc = hkid.Mask(doc)
-		r.LastVisitAt = parseTime(lastVisit)
 		r.ViaNumber = via
-		return r, nil
+		return r.SearchResult, nil
 	}
-	return r, fmt.Errorf("patient %d: merge chain too long", id)
+	return SearchResult{}, fmt.Errorf("patient %d: merge chain too long", id)
 }
 
 // searchPlan works out what the query is and the indexed lookups that answer it, best first.
