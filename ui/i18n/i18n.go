@@ -94,9 +94,18 @@ func (c *Catalog) Keys(lang string) []string {
 	return out
 }
 
+// matcher is built once: building one costs more than a search of a million patients.
+var matcher = language.NewMatcher([]language.Tag{language.English, language.MustParse("zh-HK")})
+
 // Normalize maps an Accept-Language-ish value or a user's setting to one we have.
 func Normalize(lang string) string {
-	tag, _ := language.MatchStrings(language.NewMatcher([]language.Tag{language.English, language.MustParse("zh-HK")}), lang)
+	switch lang { // the values stored for users and cookies: no matching needed
+	case "en":
+		return "en"
+	case "zh-HK":
+		return "zh-HK"
+	}
+	tag, _ := language.MatchStrings(matcher, lang)
 	base, _ := tag.Base()
 	if base.String() == "zh" {
 		return "zh-HK"
