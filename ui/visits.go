@@ -13,6 +13,7 @@ import (
 	"github.com/onramp-hk/onramp/clinic/audit"
 	"github.com/onramp-hk/onramp/clinic/documents"
 	"github.com/onramp-hk/onramp/clinic/patients"
+	"github.com/onramp-hk/onramp/clinic/queue"
 	"github.com/onramp-hk/onramp/clinic/terms"
 	"github.com/onramp-hk/onramp/clinic/users"
 	"github.com/onramp-hk/onramp/clinic/visits"
@@ -31,12 +32,21 @@ func (s *Server) visitNew(c echo.Context) error {
 		return clinic.ErrNotFound
 	}
 	u := currentUser(c)
-	if v, err := visits.ByAttendance(ctx, s.db.R, id); err == nil {
-		return c.Redirect(http.StatusSeeOther, visitURL(v.ID))
-	}
 	a, err := s.queueOf().Get(ctx, id)
 	if err != nil {
 		return err
+	}
+	// A doctor opening a ticket still waiting (from the queue list rather than "next patient",
+	// or one a nurse opened first) has called that patient in: the screens show them with the
+	// doctor.
+	if u.Has(users.RoleDoctor) && (a.State == queue.Waiting || a.State == queue.Skipped) {
+		if _, err := s.queueOf().Call(ctx, a.ID, u.ID, s.frontActor(c)); err != nil {
+			return s.queueFailed(c, err)
+		}
+		s.frontChanged(ctx)
+	}
+	if v, err := visits.ByAttendance(ctx, s.db.R, id); err == nil {
+		return c.Redirect(http.StatusSeeOther, visitURL(v.ID))
 	}
 	in := visits.OpenInput{PatientID: a.PatientID, DoctorID: a.DoctorID, AttendanceID: a.ID, Date: a.Day}
 	if u.Has(users.RoleDoctor) {
@@ -267,8 +277,12 @@ func (s *Server) visitSign(c echo.Context) error {
 		return err
 	}
 	u := currentUser(c)
-	if _, err := visits.Sign(c.Request().Context(), s.db, id, noteFrom(c), u.Actor(c.RealIP()), u.FullName); err != nil {
+	v, err := visits.Sign(c.Request().Context(), s.db, id, noteFrom(c), u.Actor(c.RealIP()), u.FullName)
+	if err != nil {
 		return s.visitFailed(c, err)
+	}
+	if v.AttendanceID != 0 {
+		s.frontChanged(c.Request().Context()) // the patient has left the room
 	}
 	return redirectDone(c, visitURL(id), "note_signed")
 }

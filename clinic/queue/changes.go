@@ -414,3 +414,24 @@ func (q *Queue) CloseDays(ctx context.Context, tx *sql.Tx, through string, by au
 	}
 	return len(left), audit.Append(ctx, tx, entries...)
 }
+
+// ConsultationEndedTx moves a patient on when the doctor signs the visit opened from their
+// ticket: to "waiting for medicine and payment" when something remains to hand over or to pay,
+// else to "done". Only a patient still with the doctor moves; one the front desk has already
+// moved on (or back) is left where they are, and moved reports whether anything changed. Call
+// the server's FrontDeskChanged after the commit.
+func (q *Queue) ConsultationEndedTx(ctx context.Context, tx *sql.Tx, attendanceID int64, atCounter bool, by audit.Actor) (moved bool, err error) {
+	a, err := get(ctx, tx, attendanceID)
+	if errors.Is(err, clinic.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil || a.State != WithDoctor {
+		return false, err
+	}
+	to := Done
+	if atCounter {
+		to = AwaitingMedicinePayment
+	}
+	_, err = q.MoveTx(ctx, tx, attendanceID, to, by)
+	return err == nil, err
+}

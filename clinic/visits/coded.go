@@ -285,6 +285,9 @@ func DiagnosisKey(id int64) string { return outbox.Key("PROB", "visit_diagnoses"
 // ProcedureKey is a procedure's record key for eHealth.
 func ProcedureKey(id int64) string { return outbox.Key("PX", "visit_procedures", id) }
 
+// EncounterKey is a signed visit's record key for eHealth's encounter domain (ENC).
+func EncounterKey(id int64) string { return outbox.Key("ENC", "visits", id) }
+
 func share(ctx context.Context, tx *sql.Tx, key string, t outbox.TxType, patientID int64) error {
 	dom, _, _, _ := outbox.ParseKey(key)
 	return outbox.Record(ctx, tx, outbox.Change{Key: key, Domain: dom, Tx: t, PatientID: patientID,
@@ -326,6 +329,12 @@ func withdrawShared(ctx context.Context, tx *sql.Tx, visitID, patientID int64) e
 // DiagnosesOf lists every diagnosis of a patient (withdrawn ones too), for eHealth's keys.
 func DiagnosesOf(ctx context.Context, q Querier, patientID int64) ([]int64, error) {
 	return ids(ctx, q, `SELECT id FROM visit_diagnoses WHERE patient_id = ? ORDER BY id`, patientID)
+}
+
+// EncountersOf lists the visits of a patient eHealth may hold as encounters: every visit that
+// was signed, those entered in error since included. A draft is not an encounter yet.
+func EncountersOf(ctx context.Context, q Querier, patientID int64) ([]int64, error) {
+	return ids(ctx, q, `SELECT id FROM visits WHERE patient_id = ? AND signed_at <> '' ORDER BY id`, patientID)
 }
 
 // ProceduresOf lists every procedure of a patient.

@@ -11,7 +11,9 @@ import (
 
 	"github.com/onramp-hk/onramp/clinic"
 	"github.com/onramp-hk/onramp/clinic/audit"
+	"github.com/onramp-hk/onramp/clinic/outbox"
 	"github.com/onramp-hk/onramp/clinic/patients"
+	"github.com/onramp-hk/onramp/clinic/queue"
 	"github.com/onramp-hk/onramp/clinic/store"
 )
 
@@ -226,10 +228,37 @@ func Sign(ctx context.Context, db *store.DB, id int64, d Draft, signer audit.Act
 		if err := audit.Append(ctx, tx, signer.Entry(audit.ActionChange, "visit", fmt.Sprint(id), v.PatientID, "note signed")); err != nil {
 			return err
 		}
+		// Signed, the visit is an encounter eHealth may hold: its diagnoses and procedures
+		// name it by episode number.
+		if err := share(ctx, tx, EncounterKey(id), outbox.Insert, v.PatientID); err != nil {
+			return err
+		}
+		if v.AttendanceID != 0 {
+			// The patient leaves the room: to the counter, or home when nothing is left there.
+			counter, err := leftAtCounter(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			if _, err := queue.New(db, nil).ConsultationEndedTx(ctx, tx, v.AttendanceID, counter, signer); err != nil {
+				return err
+			}
+		}
 		out, err = Get(ctx, tx, id)
 		return err
 	})
 	return out, err
+}
+
+// leftAtCounter reports whether a visit leaves something for the counter: medicine still to
+// hand over, or a bill not yet settled (none made yet counts as unpaid: the counter makes it).
+func leftAtCounter(ctx context.Context, tx *sql.Tx, visitID int64) (bool, error) {
+	var left bool
+	err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM prescription_items i WHERE i.visit_id = ?
+			AND i.status <> 'cancelled'
+			AND i.quantity > COALESCE((SELECT SUM(quantity) FROM dispensings d WHERE d.prescription_item_id = i.id), 0))
+		OR NOT EXISTS (SELECT 1 FROM bills b WHERE b.visit_id = ? AND b.status IN ('settled', 'void'))`,
+		visitID, visitID).Scan(&left)
+	return left, err
 }
 
 func addVersion(ctx context.Context, tx *sql.Tx, visitID int64, n int, note Note, reason, ts string, byID int64, byName string) error {
@@ -319,6 +348,12 @@ func MarkInError(ctx context.Context, db *store.DB, id int64, reason string, ver
 		ts := now()
 		if err := withdrawShared(ctx, tx, id, v.PatientID); err != nil {
 			return err
+		}
+		if v.Signed() {
+			// A draft never went to eHealth as an encounter; a signed visit did.
+			if err := share(ctx, tx, EncounterKey(id), outbox.Delete, v.PatientID); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE visits SET status = 'entered_in_error', error_reason = ?, error_at = ?,
 			error_by = NULLIF(?,0), updated_at = ?, version = version + 1 WHERE id = ?`, reason, ts, by.UserID, ts, id); err != nil {

@@ -253,6 +253,13 @@ const (
 	sysProcedureLocal = "https://ehealth.gov.hk/FHIR/HCP/local/procedure"
 	sysHKCTTProcedure = "https://ehealth.gov.hk/HKCTT"
 
+	// ENC (provisional: no guide covers encounters). Our own systems on the guides'
+	// "[HCP FHIR URL]/..." pattern for the clinic's local codes; the episode number uses the
+	// generation's EpisodeNum, so that the PROB / PX / LAB records' Encounter and the ENC
+	// record name the same visit.
+	sysEncounterTypeLocal = "https://ehealth.gov.hk/FHIR/HCP/local/EncounterType" // provisional
+	sysDoctorRegNo        = "https://ehealth.gov.hk/FHIR/MCHKRegNo"               // provisional: Medical Council of Hong Kong registration number
+
 	// Laboratory (LABGEN and LABAP guides §4.3.3-§4.3.9).
 	sysProvider       = "https://ehealth.gov.hk/FHIR/pvdr"       // the PROB sample writes "http://ehealth.gov.hk/fhir/pvdr"
 	sysLabCategory    = "https://ehealth.gov.hk/FHIR/LabCatCode" // the LABGEN template writes "ehealth.org.hk"

@@ -138,11 +138,17 @@ func BundleRecords(b *fhir.Bundle) (keys []string, txs []TxType) {
 var encounterStatuses = map[string]bool{"planned": true, "arrived": true, "in-progress": true, "finished": true, "cancelled": true}
 
 // EncounterRecord is an encounter or appointment (ENC, provisional): a booking of the clinic's
-// diary or a visit, with its time and how it stands.
+// diary or a visit, with its time and how it stands. A visit also carries its episode number in
+// Record.EncounterKey (the identifier the visit's diagnoses, procedures and results give their
+// Encounter), its type and its doctor.
 type EncounterRecord struct {
 	Record
 	Status     string    // FHIR Encounter.status: planned (booked), arrived, finished, cancelled (also a no-show)
 	Start, End time.Time // the booked or actual time
+
+	TypeCode, TypeDesc string // the clinic's visit type (consultation, follow_up, ...); empty for a booking
+	DoctorName         string
+	DoctorRegNo        string // Medical Council of Hong Kong registration number
 }
 
 // PatientEncounters is one patient with their encounter records.
@@ -221,12 +227,30 @@ func BuildEncounterChecked(inst Institution, mode UploadMode, items []PatientEnc
 				Class:      &fhir.Coding{System: b.gen.EncounterClass, Code: encounterClass, Display: encounterClassDsp},
 				Subject:    &fhir.Reference{Reference: b.patient.Reference},
 			}
+			if e.EncounterKey != "" {
+				// The episode number, as the other domains' records name their Encounter.
+				enc.Identifier = append(enc.Identifier, fhir.Identifier{System: b.gen.EpisodeNum, Value: e.EncounterKey})
+			}
 			if e.TxType == TxDelete {
 				enc.Status = "entered-in-error"
 			} else {
 				enc.Extension = []fhir.Extension{{URL: b.gen.ext(extAttendanceInstID), ValueString: inst.ID}}
 				if !e.Start.IsZero() {
 					enc.Period = &fhir.Period{Start: b.dateTime(e.Start), End: b.dateTime(e.End)}
+				}
+				if e.TypeCode != "" {
+					enc.Type = []fhir.CodeableConcept{{Coding: []fhir.Coding{{System: sysEncounterTypeLocal, Code: e.TypeCode, Display: e.TypeDesc}}, Text: e.TypeDesc}}
+				}
+				if e.DoctorName != "" || e.DoctorRegNo != "" {
+					doc := &fhir.Practitioner{ID: b.ids.next()}
+					if e.DoctorRegNo != "" {
+						doc.Identifier = []fhir.Identifier{{System: sysDoctorRegNo, Value: e.DoctorRegNo}}
+					}
+					if e.DoctorName != "" {
+						doc.Name = []fhir.HumanName{{Text: e.DoctorName}}
+					}
+					ref := b.add(doc)
+					enc.Participant = []fhir.EncounterParticipant{{Individual: &ref}}
 				}
 			}
 			ref := b.add(enc)

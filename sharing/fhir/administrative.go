@@ -13,13 +13,20 @@ type Patient struct {
 
 // Encounter is the visit a record was made in.
 type Encounter struct {
-	ID         string       `json:"id,omitempty"`
-	Extension  []Extension  `json:"extension,omitempty"`
-	Identifier []Identifier `json:"identifier,omitempty"`
-	Status     string       `json:"status"`
-	Class      *Coding      `json:"class,omitempty"` // 1..1 in R4: a single Coding, not a list
-	Subject    *Reference   `json:"subject,omitempty"`
-	Period     *Period      `json:"period,omitempty"`
+	ID          string                 `json:"id,omitempty"`
+	Extension   []Extension            `json:"extension,omitempty"`
+	Identifier  []Identifier           `json:"identifier,omitempty"`
+	Status      string                 `json:"status"`
+	Class       *Coding                `json:"class,omitempty"` // 1..1 in R4: a single Coding, not a list
+	Type        []CodeableConcept      `json:"type,omitempty"`
+	Subject     *Reference             `json:"subject,omitempty"`
+	Participant []EncounterParticipant `json:"participant,omitempty"`
+	Period      *Period                `json:"period,omitempty"`
+}
+
+// EncounterParticipant is someone who took part in the encounter, such as the doctor.
+type EncounterParticipant struct {
+	Individual *Reference `json:"individual,omitempty"`
 }
 
 // Organization is a healthcare institution or laboratory.
@@ -39,9 +46,10 @@ type Location struct {
 
 // Practitioner is a doctor or other healthcare staff member.
 type Practitioner struct {
-	ID        string      `json:"id,omitempty"`
-	Extension []Extension `json:"extension,omitempty"`
-	Name      []HumanName `json:"name,omitempty"`
+	ID         string       `json:"id,omitempty"`
+	Extension  []Extension  `json:"extension,omitempty"`
+	Identifier []Identifier `json:"identifier,omitempty"`
+	Name       []HumanName  `json:"name,omitempty"`
 }
 
 // PractitionerRole links a practitioner to an organization.

@@ -173,17 +173,19 @@ func (d *doc) wrap(text string, fc face, size, width float64) []string {
 // breakTokens splits text at the places a line may break: after spaces,
 // around Chinese characters (but not before closing punctuation such as
 // "，" or after opening "「"), and after a hyphen or slash inside a word, as
-// in "Amoxicillin/Clavulanate".
+// in "Amoxicillin/Clavulanate". A date or a number never breaks: not after
+// the slash or hyphen of "23/11/2026", "2026-11-23" or "3-5", nor between
+// the figures and the 年, 月 and 日 of "2026年11月23日".
 func breakTokens(text string) []string {
 	var toks []string
 	start := 0
-	prev := rune(-1)
+	before, prev := rune(-1), rune(-1)
 	for i, r := range text {
-		if prev >= 0 && canBreak(prev, r) {
+		if prev >= 0 && canBreak(before, prev, r) {
 			toks = append(toks, text[start:i])
 			start = i
 		}
-		prev = r
+		before, prev = prev, r
 	}
 	if start < len(text) {
 		toks = append(toks, text[start:])
@@ -191,19 +193,29 @@ func breakTokens(text string) []string {
 	return toks
 }
 
-func canBreak(a, b rune) bool {
+// canBreak reports whether a line may break between a and b; before is the
+// character ahead of a (-1 at the start).
+func canBreak(before, a, b rune) bool {
 	switch {
 	case b == ' ' || noBreakBefore(b) || noBreakAfter(a):
 		return false
 	case a == ' ':
 		return true
+	case isDigit(a) && strings.ContainsRune(dateUnits, b), strings.ContainsRune(dateUnits, a) && isDigit(b):
+		return false // 2026年11月23日, 10時30分
 	case isWide(a) || isWide(b):
 		return true
 	case a == '-' || a == '/':
-		return true
+		return !(isDigit(before) && isDigit(b)) // 23/11/2026, 2026-11-23, 3-5
 	}
 	return false
 }
+
+// dateUnits are the Chinese characters that follow the figures of a date or
+// a time and stay on their line.
+const dateUnits = "年月日時分秒號"
+
+func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
 // isWide is a Chinese (or other CJK) character, between any two of which a
 // line may break.
