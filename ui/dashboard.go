@@ -147,11 +147,11 @@ func (s *Server) dashboardData(ctx context.Context, v *View, now time.Time) (*da
 		}
 	}
 	if d.ShowSharing {
-		st, err := sharing.ReadStatus(ctx, s.db, 0)
+		h, err := sharing.ReadHealth(ctx, s.db)
 		if err != nil {
 			return nil, err
 		}
-		d.Held, d.Rejected, d.Pending = st.Total.Held, st.Total.Rejected, st.Total.Pending
+		d.Held, d.Rejected, d.Pending = h.Held, h.Rejected, h.Pending
 	}
 	return d, nil
 }

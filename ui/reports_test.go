@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/onramp-hk/onramp/clinic/demo"
+	"github.com/onramp-hk/onramp/clinic/patients"
 )
 
 // withAttendances adds patients and, for each of the last 10 days, three attendances (one
@@ -53,7 +54,7 @@ func TestReportPages(t *testing.T) {
 	}{
 		{"list", "/reports", http.StatusOK, []string{"Attendance by day and doctor", "No-shows"}},
 		{"attendance with total", "/reports/attendance?from=" + from + "&to=" + to, http.StatusOK,
-			[]string{"<svg", `<tfoot><tr><th>Total</th><th></th><th>20</th>`}},
+			[]string{"<svg", `<tfoot><tr><th>Total</th><th></th><th>20</th>`, `id="report-csv-progress"`, "/static/reports.js"}},
 		{"bad date keeps what was typed", "/reports/attendance?from=yesterday&to=" + to, http.StatusUnprocessableEntity,
 			[]string{"Enter a date as YYYY-MM-DD", `value="yesterday"`}},
 		{"start after end", "/reports/attendance?from=" + to + "&to=" + from, http.StatusUnprocessableEntity,
@@ -124,17 +125,97 @@ func TestDashboardPerRole(t *testing.T) {
 	}
 }
 
+// withClinicalRecord gives patient 1 a signed visit by the test doctor with a diagnosis, a
+// prescription and an allergy, as the chart would write them.
+func withClinicalRecord(t *testing.T, tc *testClinic) {
+	t.Helper()
+	now := time.Now().UTC().Format(time.RFC3339)
+	err := tc.db.Write(context.Background(), func(tx *sql.Tx) error {
+		for _, q := range []struct {
+			sql  string
+			args []any
+		}{
+			{`UPDATE users SET full_name = 'Wong Siu Ming', full_name_zh = '王小明' WHERE username = 'doctor'`, nil},
+			{`INSERT INTO visits (id, patient_id, doctor_id, episode_no, visit_date, type, status, history, assessment, note_version,
+				signed_at, created_at, updated_at) VALUES (901, 1, (SELECT id FROM users WHERE username = 'doctor'), 'E-901', '2026-11-20',
+				'consultation', 'signed', 'Cough for 3 days', 'Viral infection', 1, ?, ?, ?)`, []any{now, now, now}},
+			{`INSERT INTO visit_diagnoses (visit_id, patient_id, code, icd10, text_en, text_zh, principal, created_at)
+				VALUES (901, 1, 'URTI', 'J06.9', 'Upper respiratory tract infection', '上呼吸道感染', 1, ?)`, []any{now}},
+			{`INSERT INTO drugs (id, local_code, name, name_zh, strength, dispensing_unit, dose_unit, created_at, updated_at)
+				VALUES (901, 'AMOX500', 'Amoxicillin', '安莫西林', '500 mg', 'cap', 'cap', ?, ?)`, []any{now, now}},
+			{`INSERT INTO prescription_items (visit_id, patient_id, drug_id, dose_milli, dose_unit, frequency, days, quantity,
+				instructions_en, instructions_zh, prescribed_by_name, created_at, updated_at)
+				VALUES (901, 1, 901, 1000, 'cap', 'TDS', 5, 15, 'Take 1 capsule 3 times a day', '每日三次，每次一粒', 'Wong Siu Ming', ?, ?)`,
+				[]any{now, now}},
+			{`INSERT INTO allergies (patient_id, kind, allergen_type, allergen, reaction, severity, created_at, updated_at)
+				VALUES (1, 'allergy', 'drug', 'Penicillin', 'Rash', 'S', ?, ?)`, []any{now, now}},
+		} {
+			if _, err := tx.Exec(q.sql, q.args...); err != nil {
+				return fmt.Errorf("%.60s: %w", q.sql, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestPatientCopy(t *testing.T) {
 	tc := newTestClinic(t, true)
 	withAttendances(t, tc)
+	withClinicalRecord(t, tc)
+	p, err := patients.Get(context.Background(), tc.db.R, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
 	b := tc.browser()
 	b.login("clerk")
+
+	// The page, in the user's words: headings, names of doctors and drugs, doses, diagnoses.
 	resp, body := b.get("/patients/1/record")
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status %d\n%.1500s", resp.StatusCode, body)
 	}
-	contains(t, body, "Everything on file about this patient", "Patient · patients", "Encounter · attendances")
-	resp, err := b.client.Get(tc.http.URL + "/patients/1/record.json")
+	contains(t, body, "Everything on file about this patient", "Personal details", p.NameEN(),
+		"Allergies and adverse drug reactions", "Penicillin", "Severe",
+		"Upper respiratory tract infection 上呼吸道感染", "J06.9", "Wong Siu Ming 王小明", "Consultation",
+		"Amoxicillin 安莫西林 500 mg", "1 cap TDS · 5 days", "15 cap", "Take 1 capsule 3 times a day",
+		"Other records on file", "Attendances", "/patients/1/record.pdf?lang=zh-HK")
+	for _, raw := range []string{"visit_diagnoses", "prescription_items", "<th>patient_id</th>", "Patient · patients"} {
+		if strings.Contains(body, raw) {
+			t.Errorf("the copy shows the stored name %q", raw)
+		}
+	}
+
+	// The PDF, in each language, carries the patient's name, a diagnosis and an allergy.
+	tests := []struct {
+		lang  string
+		wants []string
+	}{
+		{"en", []string{"Copy of personal data", p.NameEN(), "Upper respiratory tract infection", "Penicillin", "Diagnoses", "Amoxicillin"}},
+		{"zh-HK", []string{"個人資料副本", "上呼吸道感染", "Penicillin", "過敏及藥物不良反應", "每日三次，每次一粒"}},
+	}
+	for _, tt := range tests {
+		t.Run("pdf "+tt.lang, func(t *testing.T) {
+			resp, err := b.client.Get(tc.http.URL + "/patients/1/record.pdf?lang=" + tt.lang)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pdf := readAll(resp)
+			if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/pdf" {
+				t.Fatalf("pdf %d %s: %.300s", resp.StatusCode, resp.Header.Get("Content-Type"), pdf)
+			}
+			text := strings.Join(strings.Fields(medPDFText(t, pdf)), " ")
+			for _, w := range tt.wants {
+				if !strings.Contains(text, strings.Join(strings.Fields(w), " ")) {
+					t.Errorf("pdf lacks %q:\n%.2000s", w, text)
+				}
+			}
+		})
+	}
+
+	resp, err = b.client.Get(tc.http.URL + "/patients/1/record.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,19 +223,26 @@ func TestPatientCopy(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(js, `"resourceType": "Bundle"`) || !strings.Contains(js, `"Patient/patients-1"`) {
 		t.Fatalf("json %d: %.500s", resp.StatusCode, js)
 	}
-	if resp, _ := b.get("/patients/99999/record"); resp.StatusCode != http.StatusNotFound {
-		t.Errorf("unknown patient: %d", resp.StatusCode)
+	for _, path := range []string{"/patients/99999/record", "/patients/99999/record.pdf", "/patients/x/record.pdf"} {
+		if resp, _ := b.get(path); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d", path, resp.StatusCode)
+		}
 	}
+	// Every opening is audited: the page (view), two PDFs (print) and the FHIR file (export).
 	tc.views.Flush()
-	var n int
-	_ = tc.db.R.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE patient_id = 1 AND action IN ('print','export')`).Scan(&n)
-	if n != 2 {
-		t.Errorf("copy audited %d times, want 2", n)
+	for action, want := range map[string]int{"view": 1, "print": 2, "export": 1} {
+		var n int
+		_ = tc.db.R.QueryRow(`SELECT COUNT(*) FROM audit_log WHERE patient_id = 1 AND action = ? AND entity = 'patient'`, action).Scan(&n)
+		if n != want {
+			t.Errorf("%s audited %d times, want %d", action, n, want)
+		}
 	}
 	// The practice manager does not see patients' records.
 	a := tc.browser()
 	a.login("admin")
-	if resp, _ := a.get("/patients/1/record"); resp.StatusCode == http.StatusOK {
-		t.Error("admin opened a patient's record copy")
+	for _, path := range []string{"/patients/1/record", "/patients/1/record.pdf"} {
+		if resp, _ := a.get(path); resp.StatusCode == http.StatusOK {
+			t.Errorf("admin opened %s", path)
+		}
 	}
 }

@@ -327,6 +327,7 @@ func (s *Server) Routes() []Route {
 		{http.MethodGet, "/reports/:name/csv", reportsRead, Page, s.reportCSV},
 		{http.MethodGet, "/patients/:id/record", patientCopy, Page, s.patientCopyPrint},
 		{http.MethodGet, "/patients/:id/record.json", patientCopy, Page, s.patientCopyJSON},
+		{http.MethodGet, "/patients/:id/record.pdf", patientCopy, Page, s.patientCopyPDF},
 	}
 }
 

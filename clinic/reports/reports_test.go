@@ -211,3 +211,14 @@ func TestParseRange(t *testing.T) {
 		}
 	}
 }
+
+func TestThousandths(t *testing.T) {
+	for _, tt := range []struct {
+		in   int64
+		want string
+	}{{1000, "1"}, {2500, "2.5"}, {125, "0.125"}, {0, "0"}, {10000, "10"}} {
+		if got := thousandths(tt.in); got != tt.want {
+			t.Errorf("thousandths(%d) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -115,9 +115,6 @@ func Import(ctx context.Context, db *store.DB, dir string, opt ImportOptions) (I
 				return err
 			}
 		}
-		if err := im.finishPatients(); err != nil {
-			return err
-		}
 		if err := foreignKeyCheck(ctx, tx); err != nil {
 			return err
 		}
@@ -227,6 +224,16 @@ func (im *importer) file(typ, path string) error {
 	}
 	im.opt.Progress(Progress{Type: typ, Rows: line, Done: true})
 	if typ == "Patient" && im.bulk != nil {
+		// The merge links go back before the master index rebuilds its indexes: a merged-away
+		// duplicate may carry the same identity document as its survivor, and only a row with
+		// merged_into set leaves the one-living-patient-per-document rule. Flush first: the
+		// master index queues rows, and the bookkeeping updates rows that are written.
+		if err := im.bulk.Flush(); err != nil {
+			return err
+		}
+		if err := im.finishPatients(); err != nil {
+			return err
+		}
 		if err := im.bulk.Close(); err != nil {
 			return err
 		}

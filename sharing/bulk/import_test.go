@@ -11,12 +11,14 @@ import (
 
 	"github.com/onramp-hk/onramp/clinic/audit"
 	"github.com/onramp-hk/onramp/clinic/patients"
+	"github.com/onramp-hk/onramp/clinic/store"
 )
 
 // TestExportImportRoundTrip: export a practice, import it into an empty one, and every table
 // has the same number of rows, and sample rows of every table are equal column by column.
 func TestExportImportRoundTrip(t *testing.T) {
 	src := fullPractice(t, 120)
+	survivorID, mergedID := mergedDuplicateSameDocument(t, src)
 	files := t.TempDir()
 	if err := os.WriteFile(filepath.Join(files, "report.pdf"), []byte("%PDF report"), 0o600); err != nil {
 		t.Fatal(err)
@@ -89,6 +91,16 @@ func TestExportImportRoundTrip(t *testing.T) {
 				}
 			}
 		}
+	}
+	// The merged-away duplicate is back with its survivor's identity document and its merge
+	// link; the survivor is still the one living patient with that document.
+	var mergedInto int64
+	var docs int
+	if err := dst.R.QueryRow(`SELECT merged_into FROM patients WHERE id = ?`, mergedID).Scan(&mergedInto); err != nil || mergedInto != survivorID {
+		t.Errorf("merged duplicate: merged into %d, want %d (%v)", mergedInto, survivorID, err)
+	}
+	if err := dst.R.QueryRow(`SELECT COUNT(*) FROM patients WHERE doc_key = 'HK|B2345671' AND merged_into IS NULL`).Scan(&docs); err != nil || docs != 1 {
+		t.Errorf("living patients with the document: %d (%v)", docs, err)
 	}
 	// Imported patients are found by the search box.
 	res, err := patients.Search(ctx, dst.R, "陳大文", 5)
@@ -188,4 +200,33 @@ func TestImportRefusesBadExports(t *testing.T) {
 			}
 		})
 	}
+}
+
+// mergedDuplicateSameDocument registers a patient twice, the second time with an HKID, merges
+// that duplicate away, and gives its survivor the same HKID (a survivor often takes over the
+// duplicate's document): both rows then carry the document, which only a merge link allows.
+func mergedDuplicateSameDocument(t *testing.T, db *store.DB) (survivorID, mergedID int64) {
+	t.Helper()
+	in := patients.Input{SurnameEN: "Lee", GivenNameEN: "Ka Yan", NameZH: "李嘉欣", Sex: "F", DOB: "1991-02-03"}
+	survivor, err := patients.Create(ctx, db, "P", in, audit.System)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.DocType, in.DocNumber, in.Mobile, in.Confirmed = patients.DocHKID, "B234567(1)", "61234567", true
+	dup, err := patients.Create(ctx, db, "P", in, audit.System)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := patients.Merge(ctx, db, survivor.ID, dup.ID, "registered twice", audit.System); err != nil {
+		t.Fatal(err)
+	}
+	in.Version = 0
+	if _, err := patients.Update(ctx, db, survivor.ID, in, audit.System); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := db.R.QueryRow(`SELECT COUNT(*) FROM patients WHERE doc_key = 'HK|B2345671'`).Scan(&n); err != nil || n != 2 {
+		t.Fatalf("rows with the document before export: %d (%v)", n, err)
+	}
+	return survivor.ID, dup.ID
 }
