@@ -266,7 +266,8 @@ func (s *Server) receiptVoid(c echo.Context) error {
 	})
 }
 
-// receiptPDF prints a receipt in both languages: the method names come from both catalogues.
+// receiptPDF prints a receipt in the patient's preferred language as it was when the receipt
+// was issued (both when none was kept): the words come from both catalogues, the print picks.
 func (s *Server) receiptPDF(r billing.Receipt, isCopy bool, size string) ([]byte, error) {
 	layout, ok := receiptLayouts[size]
 	if !ok {
@@ -278,7 +279,8 @@ func (s *Server) receiptPDF(r billing.Receipt, isCopy bool, size string) ([]byte
 	out := print.Receipt{ClinicName: c.ClinicEN, ClinicNameZH: c.ClinicZH, ClinicAddress: c.Address, ClinicPhone: c.Phone,
 		Number: c.Number, BillNumber: c.BillNumber, Corrects: c.CorrectsBill, Date: c.IssuedAt,
 		PatientNameEN: c.PatientEN, PatientNameZH: c.PatientZH, PatientNo: c.PatientNo, DoctorEN: c.DoctorEN, DoctorZH: c.DoctorZH,
-		Total: c.Total.String(), Paid: c.Paid.String(), IssuedBy: c.IssuedBy, Copy: isCopy, VoidReason: r.VoidReason}
+		Total: c.Total.String(), Paid: c.Paid.String(), IssuedBy: c.IssuedBy, Copy: isCopy, VoidReason: r.VoidReason,
+		Language: c.Language}
 	if c.Balance != 0 {
 		out.Balance = c.Balance.String()
 	}
@@ -288,26 +290,36 @@ func (s *Server) receiptPDF(r billing.Receipt, isCopy bool, size string) ([]byte
 			rl.Quantity = fmt.Sprintf("%d x %s", l.Quantity, l.Unit)
 		}
 		if l.Included {
-			rl.Amount = en("billing.receipt.included") + " " + zh("billing.receipt.included")
+			switch c.Language {
+			case patients.LangEnglish:
+				rl.Amount = en("billing.receipt.included")
+			case patients.LangChinese:
+				rl.Amount = zh("billing.receipt.included")
+			default:
+				rl.Amount = en("billing.receipt.included") + " " + zh("billing.receipt.included")
+			}
 		}
 		out.Lines = append(out.Lines, rl)
 	}
 	for _, p := range c.Payments {
 		rp := print.ReceiptPayment{MethodEN: en("billing.method." + p.Method), MethodZH: zh("billing.method." + p.Method), Amount: p.Amount.String()}
-		var detail []string
-		if p.Amount < 0 {
-			detail = append(detail, en("billing.receipt.refund"))
+		details := func(t func(string, ...any) string) string {
+			var detail []string
+			if p.Amount < 0 {
+				detail = append(detail, t("billing.receipt.refund"))
+			}
+			if p.Method == billing.MethodCash && p.Change > 0 {
+				detail = append(detail, t("billing.receipt.tendered", p.Tendered.String(), p.Change.String()))
+			}
+			if p.Reference != "" {
+				detail = append(detail, t("billing.receipt.reference", p.Reference))
+			}
+			if p.Company != "" {
+				detail = append(detail, t("billing.receipt.company", p.Company))
+			}
+			return strings.Join(detail, "; ")
 		}
-		if p.Method == billing.MethodCash && p.Change > 0 {
-			detail = append(detail, en("billing.receipt.tendered", p.Tendered.String(), p.Change.String()))
-		}
-		if p.Reference != "" {
-			detail = append(detail, en("billing.receipt.reference", p.Reference))
-		}
-		if p.Company != "" {
-			detail = append(detail, en("billing.receipt.company", p.Company))
-		}
-		rp.Detail = strings.Join(detail, "; ")
+		rp.Detail, rp.DetailZH = details(en), details(zh)
 		out.Payments = append(out.Payments, rp)
 	}
 	var buf bytes.Buffer

@@ -50,6 +50,17 @@ type medicinesPage struct {
 	Layout      string
 }
 
+// Owing lists the items dispensed short: part handed over, the rest still to come.
+func (d *medicinesPage) Owing() []prescribing.Item {
+	var out []prescribing.Item
+	for _, it := range d.Items {
+		if it.Status == prescribing.StatusPrescribed && it.Dispensed > 0 && it.ToDispense() > 0 {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
 func (s *Server) medicinesData(c echo.Context) (*medicinesPage, *View, error) {
 	ctx := c.Request().Context()
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
@@ -77,10 +88,7 @@ func (s *Server) medicinesData(c echo.Context) (*medicinesPage, *View, error) {
 		return nil, nil, err
 	}
 	d.CanRepeat = last != 0
-	d.Layout, _ = practice.Setting(ctx, s.db.R, "medication.label_layout")
-	if _, ok := drugLayouts[d.Layout]; !ok {
-		d.Layout = print.Drug80x50.Name
-	}
+	d.Layout = s.drugLabelLayout(ctx)
 	v := s.view(c, "med.medicines.title", d)
 	v.Banner = s.banner(c, &d.Patient)
 	return d, v, nil
@@ -179,7 +187,12 @@ func (s *Server) medicinesDispense(c echo.Context) error {
 			}
 		}
 	}
-	_, err = prescribing.Dispense(c.Request().Context(), s.db, d.Visit.ID, ids, today(s).Format("2006-01-02"),
+	ctx := c.Request().Context()
+	policy, err := prescribing.ShortPolicy(ctx, s.db.R)
+	if err != nil {
+		return err
+	}
+	res, err := prescribing.DispenseWith(ctx, s.db, d.Visit.ID, ids, today(s).Format("2006-01-02"), policy,
 		currentUser(c).Actor(c.RealIP()))
 	var short *prescribing.ShortError
 	if errors.As(err, &short) {
@@ -188,7 +201,12 @@ func (s *Server) medicinesDispense(c echo.Context) error {
 	if err != nil {
 		return s.formError(c, "medicines", v, err)
 	}
-	return redirectDone(c, fmt.Sprintf("/visits/%d/medicines", d.Visit.ID), "dispensed")
+	// What was dispensed short stays on the page as "owing" against its item.
+	done := "dispensed"
+	if len(res.Shortfalls) > 0 {
+		done = "dispensed_short"
+	}
+	return redirectDone(c, fmt.Sprintf("/visits/%d/medicines", d.Visit.ID), done)
 }
 
 // itemOfVisit reads the item named in the path and checks that it belongs to the visit.

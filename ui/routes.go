@@ -120,6 +120,9 @@ var (
 	immuWrite     = pm("immunisations:write", users.RoleDoctor, users.RoleNurse)
 )
 
+// The dispensary's settings (medication_settings.go): short stock, label size and calibration.
+var medSettings = pm("medication:settings", users.RoleAdmin)
+
 // Reports and the dashboard (dashboard.go, reports.go). Reports count records, and the
 // outstanding bills name patients: the front desk, doctors and the practice manager.
 var (
@@ -270,6 +273,9 @@ func (s *Server) Routes() []Route {
 		{http.MethodPost, "/patients/:id/immunisations", immuWrite, Page, s.immunisationAdd},
 		{http.MethodPost, "/patients/:id/immunisations/:mid/error", immuWrite, Page, s.immunisationError},
 		{http.MethodGet, "/patients/:id/immunisations.pdf", immuRead, Page, s.immunisationRecord},
+		{http.MethodGet, "/admin/medication", medSettings, Page, s.medSettingsForm},
+		{http.MethodPost, "/admin/medication", medSettings, Page, s.medSettingsSave},
+		{http.MethodGet, "/admin/medication/test-label.pdf", medSettings, Page, s.medTestLabel},
 
 		// The consultation (visit*.go, chart*.go, terms*.go): the visit and its note, vitals,
 		// diagnoses and procedures, results, documents; the chart; the terminology.
@@ -346,6 +352,7 @@ func nav() []NavItem {
 		{Key: "nav.formulary", Href: "/formulary", Perm: formularyRead}, // medication (formulary.go)
 		{Key: "nav.stock", Href: "/stock", Perm: stockManage},
 		{Key: "nav.frontdesk", Href: "/admin/frontdesk", Perm: frontDeskSetup},
+		{Key: "nav.medication_settings", Href: "/admin/medication", Perm: medSettings},
 		{Key: "nav.takings", Href: "/takings", Perm: takingsRead}, // billing (takings.go)
 		{Key: "nav.fees", Href: "/fees", Perm: feesRead},
 		{Key: "nav.users", Href: "/admin/users", Perm: adminOnly},

@@ -55,6 +55,10 @@ type ReceiptContent struct {
 	Paid         Cents
 	Balance      Cents
 	IssuedBy     string
+	// Language is the patient's preferred language when the receipt was issued ("en", "zh",
+	// "both"), kept so that a reprint is the same receipt; receipts from before it was kept
+	// have none and print in both.
+	Language string `json:",omitempty"`
 }
 
 // ReceiptLine is one charge as printed.
@@ -243,11 +247,11 @@ func receiptContent(ctx context.Context, tx *sql.Tx, b *Bill) (ReceiptContent, e
 	c := ReceiptContent{BillNumber: b.Number, CorrectsBill: b.CorrectsNumber, Day: b.Day, DoctorEN: b.DoctorEN, DoctorZH: b.DoctorZH,
 		Total: b.Total, Paid: b.Paid, Balance: b.Balance()}
 	var p patients.Patient
-	if err := tx.QueryRowContext(ctx, `SELECT number, surname_en, given_name_en, name_zh FROM patients WHERE id = ?`, b.PatientID).
-		Scan(&p.Number, &p.SurnameEN, &p.GivenNameEN, &p.NameZH); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT number, surname_en, given_name_en, name_zh, language FROM patients WHERE id = ?`, b.PatientID).
+		Scan(&p.Number, &p.SurnameEN, &p.GivenNameEN, &p.NameZH, &p.Language); err != nil {
 		return c, err
 	}
-	c.PatientNo, c.PatientEN, c.PatientZH = p.Number, p.NameEN(), p.NameZH
+	c.PatientNo, c.PatientEN, c.PatientZH, c.Language = p.Number, p.NameEN(), p.NameZH, p.Language
 	err := tx.QueryRowContext(ctx, `SELECT name_en, name_zh, address, phone FROM practice WHERE id = 1`).
 		Scan(&c.ClinicEN, &c.ClinicZH, &c.Address, &c.Phone)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {

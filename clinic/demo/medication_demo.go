@@ -57,6 +57,15 @@ func Medication(ctx context.Context, db *store.DB, o Options) error {
 				return err
 			}
 		}
+		// The records added below go into the eHealth outbox as the real write paths put them
+		// (clinic/allergies.Add, clinic/immunisations.Add): only those above the ids already there.
+		var lastAllergy, lastImmu int64
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM allergies`).Scan(&lastAllergy); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM immunisations`).Scan(&lastImmu); err != nil {
+			return err
+		}
 		steps := []struct {
 			q    string
 			args []any
@@ -101,6 +110,14 @@ func Medication(ctx context.Context, db *store.DB, o Options) error {
 				FROM visits v JOIN drugs d ON d.local_code = 'FLU'
 				WHERE v.type = 'vaccination' AND v.status <> 'entered_in_error'
 				AND NOT EXISTS (SELECT 1 FROM immunisations m WHERE m.visit_id = v.id)`, []any{now, now}},
+			// Their outbox rows, keyed as outbox.Key keys them ("OR-AL1-allergies-17").
+			{`INSERT INTO outbox (record_key, domain, tx_type, patient_id, at)
+				SELECT 'OR-' || dom || '-allergies-' || id, dom, 'I', patient_id, created_at
+				FROM (SELECT id, patient_id, created_at, CASE kind WHEN 'adr' THEN 'ADR' ELSE 'AL1' END AS dom FROM allergies WHERE id > ?)
+				ORDER BY id`, []any{lastAllergy}},
+			{`INSERT INTO outbox (record_key, domain, tx_type, patient_id, at)
+				SELECT 'OR-IMMU-immunisations-' || id, 'IMMU', 'I', patient_id, created_at FROM immunisations WHERE id > ? ORDER BY id`,
+				[]any{lastImmu}},
 			{`DROP TABLE demo_regimens`, nil},
 			{`DROP TABLE demo_rx_visits`, nil},
 		}

@@ -3,9 +3,11 @@ package demo
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"testing"
 
 	"github.com/onramp-hk/onramp/clinic/allergies"
+	"github.com/onramp-hk/onramp/clinic/immunisations"
 	"github.com/onramp-hk/onramp/clinic/prescribing"
 )
 
@@ -54,6 +56,51 @@ func TestMedicationStep(t *testing.T) {
 	}
 	if states[allergies.StateAllergic] == 0 || states[allergies.StateNKDA] == 0 || states[allergies.StateUnknown] == 0 {
 		t.Fatalf("allergy states %v", states)
+	}
+	// Every demo allergy and immunisation is in the eHealth outbox once, under the key its own
+	// package gives it, as when a user records one.
+	for _, tt := range []struct {
+		table string
+		key   func(id int64) (string, error)
+	}{
+		{"allergies", func(id int64) (string, error) {
+			a, err := allergies.Get(ctx, db.R, id)
+			return a.Key(), err
+		}},
+		{"immunisations", func(id int64) (string, error) {
+			m, err := immunisations.Get(ctx, db.R, id)
+			return m.Key(), err
+		}},
+	} {
+		rows, err := db.R.Query(`SELECT id, patient_id FROM ` + tt.table + ` ORDER BY id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		type rec struct{ id, patient int64 }
+		var recs []rec
+		for rows.Next() {
+			var r rec
+			rows.Scan(&r.id, &r.patient)
+			recs = append(recs, r)
+		}
+		rows.Close()
+		if len(recs) == 0 {
+			t.Fatalf("no demo %s", tt.table)
+		}
+		for _, r := range recs {
+			key, err := tt.key(r.id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var n int
+			var patient int64
+			var dom, txType string
+			db.R.QueryRow(`SELECT COUNT(*), MAX(patient_id), MAX(domain), MAX(tx_type) FROM outbox WHERE record_key = ?`, key).
+				Scan(&n, &patient, &dom, &txType)
+			if n != 1 || patient != r.patient || txType != "I" || !strings.Contains(key, "-"+dom+"-") {
+				t.Fatalf("%s %d: %d outbox rows for %s (patient %d, domain %s, %s)", tt.table, r.id, n, key, patient, dom, txType)
+			}
+		}
 	}
 	its, err := prescribing.Items(ctx, db.R, 2)
 	if err != nil || len(its) == 0 || its[0].Drug.Name == "" || its[0].Dispensed != its[0].Quantity {

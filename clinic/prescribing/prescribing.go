@@ -424,9 +424,21 @@ func (e *ShortError) Error() string {
 // item is short, nothing is dispensed and a *ShortError names the drug: stock never goes below
 // zero, and of two dispensers racing for the last tablets, the second is told plainly.
 func Dispense(ctx context.Context, db *store.DB, visitID int64, itemIDs []int64, day string, by audit.Actor) (int, error) {
-	n := 0
+	res, err := DispenseWith(ctx, db, visitID, itemIDs, day, ShortRefuse, by)
+	return res.Items, err
+}
+
+// DispenseWith is Dispense under the practice's rule for short stock (ShortRefuse or
+// ShortPartial). Under ShortPartial a short item is dispensed as far as the shelf goes, the rest
+// stays owing on the item (it is dispensed later, when stock comes in), and the shortfall is
+// recorded in the audit log in the same transaction; stock still never goes below zero.
+func DispenseWith(ctx context.Context, db *store.DB, visitID int64, itemIDs []int64, day, policy string, by audit.Actor) (Dispensed, error) {
+	if !ValidShortPolicy(policy) {
+		policy = ShortRefuse
+	}
+	var out Dispensed
 	err := db.Write(ctx, func(tx *sql.Tx) error {
-		n = 0
+		out = Dispensed{}
 		items, err := Items(ctx, tx, visitID)
 		if err != nil {
 			return err
@@ -443,10 +455,23 @@ func Dispense(ctx context.Context, db *store.DB, visitID int64, itemIDs []int64,
 			if qty == 0 {
 				continue
 			}
+			give := qty
 			taken, err := stock.Take(ctx, tx, it.Drug.ID, qty, day)
 			var short *stock.ShortError
 			if errors.As(err, &short) {
-				return &ShortError{Drug: it.Drug.Label(), Wanted: short.Wanted, OnHand: short.OnHand}
+				if policy == ShortRefuse {
+					return &ShortError{Drug: it.Drug.Label(), Wanted: short.Wanted, OnHand: short.OnHand}
+				}
+				give = short.OnHand
+				out.Shortfalls = append(out.Shortfalls, Shortfall{ItemID: it.ID, Drug: it.Drug.Label(), Wanted: qty, Given: give})
+				if err := audit.Append(ctx, tx, by.Entry(ActionDispenseShort, "prescription_item", fmt.Sprint(it.ID), it.PatientID,
+					fmt.Sprintf("%s: %d wanted, %d on hand, %d owing", it.Drug.Label(), qty, give, qty-give))); err != nil {
+					return err
+				}
+				if give == 0 {
+					continue
+				}
+				taken, err = stock.Take(ctx, tx, it.Drug.ID, give, day)
 			}
 			if err != nil {
 				return err
@@ -464,19 +489,22 @@ func Dispense(ctx context.Context, db *store.DB, visitID int64, itemIDs []int64,
 					return err
 				}
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE prescription_items SET status = 'dispensed', updated_at = ? WHERE id = ?`,
-				t, it.ID); err != nil {
-				return err
+			// An item dispensed short stays "prescribed" with the rest owing.
+			if give == qty {
+				if _, err := tx.ExecContext(ctx, `UPDATE prescription_items SET status = 'dispensed', updated_at = ? WHERE id = ?`,
+					t, it.ID); err != nil {
+					return err
+				}
 			}
 			if err := audit.Append(ctx, tx, by.Entry("dispense", "prescription_item", fmt.Sprint(it.ID), it.PatientID,
-				fmt.Sprintf("%s x%d", it.Drug.Label(), qty))); err != nil {
+				fmt.Sprintf("%s x%d", it.Drug.Label(), give))); err != nil {
 				return err
 			}
-			n++
+			out.Items++
 		}
 		return nil
 	})
-	return n, err
+	return out, err
 }
 
 // Return puts qty of a dispensed item back into stock, onto the batches it came from (the latest

@@ -84,7 +84,9 @@ func TestManagerDashboardAndReport(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`#f-username`), "manager"),
 		chromedp.SendKeys(chromedp.CSS(`#f-password`), frontDeskPassword),
 		chromedp.Submit(chromedp.CSS(`#f-username`)),
-		chromedp.WaitVisible(chromedp.CSS(`main`)),
+		// The signed-in header, not just any page: navigating on while the login's redirect is
+		// still under way aborts it.
+		chromedp.WaitVisible(chromedp.CSS(`header .who`)),
 	)
 	b.run("open the dashboard", chromedp.Navigate(c.URL+"/dashboard"), chromedp.WaitVisible(chromedp.CSS(`#dash-visits svg`)))
 	b.wantText(`#dash-visits`, "6 patients seen in the last 4 weeks.")

@@ -2,6 +2,7 @@ package print
 
 import (
 	"io"
+	"strings"
 
 	"github.com/jung-kurt/gofpdf"
 )
@@ -22,6 +23,9 @@ type Receipt struct {
 	IssuedBy                                             string
 	Copy                                                 bool   // a reprint
 	VoidReason                                           string // set when the receipt was voided
+	// Language is the patient's preferred language for the receipt's words: "en", "zh" or
+	// "both" (the default). Names, numbers and amounts print whatever it is.
+	Language string
 }
 
 // ReceiptLine is one charge.
@@ -34,7 +38,7 @@ type ReceiptLine struct {
 // ReceiptPayment is one payment, named in both languages.
 type ReceiptPayment struct {
 	MethodEN, MethodZH string
-	Detail             string // voucher reference, tendered and change, company
+	Detail, DetailZH   string // voucher reference, tendered and change, company; DetailZH "" means as Detail
 	Amount             string
 }
 
@@ -90,62 +94,89 @@ func WriteReceipt(w io.Writer, f *Fonts, r Receipt, layout LabelLayout) error {
 	})
 }
 
+// receiptWords picks the words of a receipt in its language: w(en, zh) gives the English, the
+// Chinese or both. Without a Chinese font everything is in English rather than left blank.
+func (d *doc) receiptWords(lang string) func(en string, bold bool, zh string) []span {
+	lang = strings.ToLower(strings.TrimSpace(lang))
+	if !d.chinese {
+		lang = "en"
+	}
+	return func(en string, bold bool, zh string) []span {
+		switch {
+		case lang == "en" || zh == "":
+			return []span{d.en(en, bold)}
+		case lang == "zh" || en == "":
+			return []span{d.zh(zh)}
+		}
+		return []span{d.en(en, bold), d.zh(zh)}
+	}
+}
+
 func (d *doc) receiptContent(r Receipt) []block {
 	small := 0.8
+	w := d.receiptWords(r.Language)
+	with := func(words []span, more ...span) []span { return append(words, more...) }
 	var b []block
 	if r.Copy {
-		b = append(b, block{spans: []span{d.en("COPY", true), d.zh("副本")}, scale: 1.6})
+		b = append(b, block{spans: w("COPY", true, "副本"), scale: 1.6})
 	}
 	if r.VoidReason != "" {
-		b = append(b, block{spans: []span{d.en("VOID", true), d.zh("作廢"), d.en(r.VoidReason, false)}, scale: 1.3})
+		b = append(b, block{spans: with(w("VOID", true, "作廢"), d.en(r.VoidReason, false)), scale: 1.3})
 	}
 	b = append(b,
 		block{spans: []span{d.en(r.ClinicName, true)}, scale: 1.3},
 		block{spans: []span{d.zh(r.ClinicNameZH)}, scale: 1.2},
 		block{spans: []span{d.en(r.ClinicAddress, false)}, scale: small},
-		phone(d, r.ClinicPhone),
-		block{rule: true},
-		block{spans: []span{d.en("Receipt", true), d.zh("收據"), d.en(r.Number, true)}, scale: 1.3, right: 1},
-		block{spans: []span{d.en("Date", false), d.zh("日期"), d.en(r.Date, false)}, scale: small, right: 1},
-		block{spans: []span{d.en("Bill", false), d.zh("帳單"), d.en(r.BillNumber, false)}, scale: small, right: 1},
 	)
-	if r.Corrects != "" {
-		b = append(b, block{spans: []span{d.en("Corrects", false), d.zh("更正"), d.en(r.Corrects, false)}, scale: small, right: 1})
+	if r.ClinicPhone != "" {
+		b = append(b, block{spans: with(w("Tel", false, "電話"), d.en(r.ClinicPhone, false)), scale: 0.75})
 	}
 	b = append(b,
-		block{spans: []span{d.en("Patient", false), d.zh("病人"), d.en(r.PatientNo, false)}, scale: small, right: 1},
+		block{rule: true},
+		block{spans: with(w("Receipt", true, "收據"), d.en(r.Number, true)), scale: 1.3, right: 1},
+		block{spans: with(w("Date", false, "日期"), d.en(r.Date, false)), scale: small, right: 1},
+		block{spans: with(w("Bill", false, "帳單"), d.en(r.BillNumber, false)), scale: small, right: 1},
+	)
+	if r.Corrects != "" {
+		b = append(b, block{spans: with(w("Corrects", false, "更正"), d.en(r.Corrects, false)), scale: small, right: 1})
+	}
+	b = append(b,
+		block{spans: with(w("Patient", false, "病人"), d.en(r.PatientNo, false)), scale: small, right: 1},
 		block{spans: []span{d.en(r.PatientNameEN, true), d.zh(r.PatientNameZH)}, scale: 1.1},
 	)
 	if r.DoctorEN != "" || r.DoctorZH != "" {
-		b = append(b, block{spans: []span{d.en("Doctor", false), d.zh("醫生"), d.en(r.DoctorEN, false), d.zh(r.DoctorZH)}, scale: small})
+		b = append(b, block{spans: with(w("Doctor", false, "醫生"), d.en(r.DoctorEN, false), d.zh(r.DoctorZH)), scale: small})
 	}
 	b = append(b, block{rule: true},
-		block{spans: []span{d.en("Item", true), d.zh("項目"), d.en("HK$", true)}, scale: small, right: 1})
+		block{spans: with(w("Item", true, "項目"), d.en("HK$", true)), scale: small, right: 1})
 	for _, l := range r.Lines {
-		spans := []span{d.en(l.DescriptionEN, false), d.zh(l.DescriptionZH)}
+		spans := w(l.DescriptionEN, false, l.DescriptionZH)
 		if l.Quantity != "" {
 			spans = append(spans, d.en(l.Quantity, false))
 		}
 		b = append(b, block{spans: append(spans, d.en(l.Amount, false)), scale: 1, right: 1})
 	}
 	b = append(b, block{rule: true},
-		block{spans: []span{d.en("Total", true), d.zh("合計"), d.en(r.Total, true)}, scale: 1.3, right: 1},
-		block{spans: []span{d.en("Payment", true), d.zh("付款")}, scale: small})
+		block{spans: with(w("Total", true, "合計"), d.en(r.Total, true)), scale: 1.3, right: 1},
+		block{spans: w("Payment", true, "付款"), scale: small})
 	for _, p := range r.Payments {
-		b = append(b, block{spans: []span{d.en(p.MethodEN, false), d.zh(p.MethodZH), d.en(p.Amount, false)}, scale: 1, right: 1})
-		if p.Detail != "" {
+		b = append(b, block{spans: with(w(p.MethodEN, false, p.MethodZH), d.en(p.Amount, false)), scale: 1, right: 1})
+		switch {
+		case p.DetailZH == "" && p.Detail != "":
 			b = append(b, block{spans: []span{d.en(p.Detail, false)}, scale: small})
+		case p.DetailZH != "":
+			b = append(b, block{spans: w(p.Detail, false, p.DetailZH), scale: small})
 		}
 	}
-	b = append(b, block{spans: []span{d.en("Paid", true), d.zh("已付"), d.en(r.Paid, true)}, scale: 1.1, right: 1})
+	b = append(b, block{spans: with(w("Paid", true, "已付"), d.en(r.Paid, true)), scale: 1.1, right: 1})
 	if r.Balance != "" {
-		b = append(b, block{spans: []span{d.en("Balance due", true), d.zh("尚欠"), d.en(r.Balance, true)}, scale: 1.1, right: 1})
+		b = append(b, block{spans: with(w("Balance due", true, "尚欠"), d.en(r.Balance, true)), scale: 1.1, right: 1})
 	}
 	b = append(b, block{rule: true},
-		block{spans: []span{d.en("Issued by", false), d.zh("經手人"), d.en(r.IssuedBy, false)}, scale: small},
-		block{spans: []span{d.en("Thank you", false), d.zh("多謝惠顧")}, scale: small})
+		block{spans: with(w("Issued by", false, "經手人"), d.en(r.IssuedBy, false)), scale: small},
+		block{spans: w("Thank you", false, "多謝惠顧"), scale: small})
 	if r.Copy {
-		b = append(b, block{spans: []span{d.en("COPY", true), d.zh("副本")}, scale: 1.2})
+		b = append(b, block{spans: w("COPY", true, "副本"), scale: 1.2})
 	}
 	return b
 }
