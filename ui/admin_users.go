@@ -77,6 +77,7 @@ func (s *Server) userUpdate(c echo.Context) error {
 	if err := users.Change(c.Request().Context(), s.db, u.ID, up, currentUser(c).Actor(c.RealIP())); err != nil {
 		return s.formError(c, "user_form", v, err)
 	}
+	s.sessions.clear() // the cached sessions may name the old state
 	return redirectDone(c, "/admin/users", "saved")
 }
 
@@ -90,6 +91,7 @@ func (s *Server) userSetPassword(c echo.Context) error {
 	if err := users.SetPassword(c.Request().Context(), s.db, u.ID, c.FormValue("password"), currentUser(c).Actor(c.RealIP())); err != nil {
 		return s.formError(c, "user_form", v, err)
 	}
+	s.sessions.clear() // the cached sessions may name the old state
 	return redirectDone(c, "/admin/users", "password")
 }
 
@@ -108,5 +110,6 @@ func (s *Server) userSetDisabled(c echo.Context, disabled bool) error {
 		}
 		return s.formError(c, "users", s.view(c, "users.title", list), err)
 	}
+	s.sessions.clear() // the cached sessions may name the old state
 	return redirectDone(c, "/admin/users", "saved")
 }

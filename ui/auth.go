@@ -54,6 +54,7 @@ func (s *Server) loginSubmit(c echo.Context) error {
 	}
 	// Any session this browser had ends: a new id at every login.
 	if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
+		s.sessions.drop(ck.Value)
 		_ = users.EndSession(ctx, s.db, ck.Value)
 	}
 	return s.startSession(c, &u, safeNext(c.FormValue("next")))
@@ -62,6 +63,7 @@ func (s *Server) loginSubmit(c echo.Context) error {
 func (s *Server) logout(c echo.Context) error {
 	u := currentUser(c)
 	if ck, err := c.Cookie(sessionCookie); err == nil {
+		s.sessions.drop(ck.Value)
 		_ = users.EndSession(c.Request().Context(), s.db, ck.Value)
 	}
 	s.views.Record(u.Actor(c.RealIP()).Entry(audit.ActionLogout, "user", "", 0, ""))
@@ -75,6 +77,7 @@ func (s *Server) setLanguage(c echo.Context) error {
 	if err := users.SetLanguage(c.Request().Context(), s.db, currentUser(c).ID, lang); err != nil {
 		return err
 	}
+	s.sessions.clear() // the cached sessions may name the old state
 	return c.Redirect(http.StatusSeeOther, safeNext(c.FormValue("back")))
 }
 
@@ -95,6 +98,7 @@ func (s *Server) ownPasswordSubmit(c echo.Context) error {
 	if err := users.SetPassword(ctx, s.db, u.ID, c.FormValue("password"), u.Actor(c.RealIP())); err != nil {
 		return s.formError(c, "password", v, err)
 	}
+	s.sessions.clear() // the cached sessions may name the old state
 	// Changing the password ended every session, this one too: start a fresh one.
 	return s.startSession(c, u, "/?done=password")
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -155,6 +156,8 @@ func TestExpiredSessionIsRefused(t *testing.T) {
 	if _, err := tc.db.W.Exec(`UPDATE sessions SET last_seen = ?`, old); err != nil {
 		t.Fatal(err)
 	}
+	// In 31 minutes the server's two-second memory of the session would have lapsed too.
+	tc.srv.sessions.clear()
 	resp, _ := b.get("/")
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
 		t.Errorf("expired session: %d %s", resp.StatusCode, resp.Header.Get("Location"))
@@ -228,4 +231,34 @@ func TestHealthzShowsNoPatientData(t *testing.T) {
 		t.Fatalf("healthz: %d", resp.StatusCode)
 	}
 	contains(t, body, `"database":"ok"`, `"version":"test"`)
+}
+
+// TestSessionChangesTakeEffect: with sessions remembered for a moment, logging out, switching
+// language and disabling a user still take effect on the very next request.
+func TestSessionChangesTakeEffect(t *testing.T) {
+	tc := newTestClinic(t, true)
+	doc := tc.browser()
+	doc.sessionFor("doctor")
+	doc.get("/")
+	doc.post("/language", url.Values{"lang": {"zh-HK"}})
+	if _, body := doc.get("/"); !strings.Contains(body, `lang="zh-HK"`) {
+		t.Error("the language switch did not show on the next page")
+	}
+	admin := tc.browser()
+	admin.sessionFor("admin")
+	u, err := users.GetByUsername(t.Context(), tc.db.R, "doctor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin.get("/admin/users")
+	if resp, body := admin.post(fmt.Sprintf("/admin/users/%d/disable", u.ID), nil); resp.StatusCode >= 400 {
+		t.Fatalf("disable: %d %s", resp.StatusCode, body)
+	}
+	if resp, _ := doc.get("/patients"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("a disabled user's session still works: %d", resp.StatusCode)
+	}
+	admin.post("/logout", nil)
+	if resp, _ := admin.get("/admin/users"); resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("a logged-out session still works: %d", resp.StatusCode)
+	}
 }

@@ -155,6 +155,10 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil || ck.Value == "" {
 			return next(c)
 		}
+		if u, ok := s.sessions.get(ck.Value); ok {
+			c.Set(ctxUser, u)
+			return next(c)
+		}
 		_, u, err := users.CheckSession(c.Request().Context(), s.db, ck.Value, s.cfg.IdleTimeout)
 		if err != nil {
 			if !errors.Is(err, users.ErrNoSession) {
@@ -163,6 +167,7 @@ func (s *Server) loadSession(next echo.HandlerFunc) echo.HandlerFunc {
 			s.clearSessionCookie(c)
 			return next(c)
 		}
+		s.sessions.put(ck.Value, u)
 		c.Set(ctxUser, &u)
 		return next(c)
 	}

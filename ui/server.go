@@ -38,15 +38,16 @@ type Config struct {
 
 // Server is the web interface of one practice.
 type Server struct {
-	cfg   Config
-	db    *store.DB
-	views *audit.Batcher
-	log   *slog.Logger
-	cat   *i18n.Catalog
-	pages *pages
-	echo  *echo.Echo
-	setUp atomic.Bool // first-run setup done; once true it stays true
-	front frontDesk   // the queue, the diary and their live updates (live.go)
+	cfg      Config
+	db       *store.DB
+	views    *audit.Batcher
+	log      *slog.Logger
+	cat      *i18n.Catalog
+	pages    *pages
+	echo     *echo.Echo
+	setUp    atomic.Bool  // first-run setup done; once true it stays true
+	front    frontDesk    // the queue, the diary and their live updates (live.go)
+	sessions sessionCache // who a session cookie is, for a moment (session_cache.go)
 }
 
 // New builds the server and its routes.
