@@ -146,10 +146,11 @@ func crawl(t *testing.T, tc *testClinic, b *browser, limit int) map[string]strin
 			continue
 		}
 		resp, body := b.get(p)
-		seen[p] = body
 		if !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+			seen[p] = "" // a download (CSV, PDF, JSON) is not a page a script could run in
 			continue
 		}
+		seen[p] = body
 		for _, m := range hrefRe.FindAllStringSubmatch(body, -1) {
 			queue = append(queue, html.UnescapeString(m[1]))
 		}
