@@ -3,25 +3,17 @@ package allergies
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 
 	"github.com/onramp-hk/onramp/clinic"
 	"github.com/onramp-hk/onramp/clinic/audit"
 	"github.com/onramp-hk/onramp/clinic/patients"
-	"github.com/onramp-hk/onramp/clinic/store"
+	"github.com/onramp-hk/onramp/clinic/store/storetest"
 )
 
 func TestStatesAndInactivation(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(filepath.Join(t.TempDir(), store.FileName), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t)
 	p, err := patients.Create(ctx, db, "P", patients.Input{SurnameEN: "Lee", GivenNameEN: "Ka Yan", Sex: "F", DOB: "1990"}, audit.System)
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/onramp-hk/onramp/clinic/patients"
 	"github.com/onramp-hk/onramp/clinic/queue"
 	"github.com/onramp-hk/onramp/clinic/store"
+	"github.com/onramp-hk/onramp/clinic/store/storetest"
 )
 
 var hk = func() *time.Location {
@@ -48,14 +48,7 @@ var monday = time.Date(2026, 11, 23, 8, 30, 0, 0, hk)
 func newFixture(t *testing.T, nDoctors, nPatients int) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(filepath.Join(t.TempDir(), store.FileName), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t)
 	c := &clock{t: monday}
 	f := &fixture{t: t, db: db, clock: c, d: New(db, hk)}
 	f.d.Now = c.Now

@@ -3,12 +3,12 @@ package billing
 import (
 	"context"
 	"database/sql"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/onramp-hk/onramp/clinic/audit"
 	"github.com/onramp-hk/onramp/clinic/store"
+	"github.com/onramp-hk/onramp/clinic/store/storetest"
 )
 
 var (
@@ -28,14 +28,7 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	db, err := store.Open(filepath.Join(t.TempDir(), store.FileName), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(context.Background(), nil); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t)
 	f := &fixture{t: t, db: db}
 	f.exec(`INSERT INTO practice (id, name_en, name_zh, address, phone, created_at, updated_at)
 		VALUES (1, 'Harbour Family Clinic', '海港家庭診所', '88 Nathan Road', '2345 6789', 'x', 'x')`)

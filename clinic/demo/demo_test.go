@@ -3,7 +3,6 @@ package demo
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -11,17 +10,12 @@ import (
 	"github.com/onramp-hk/onramp/clinic/hkid"
 	"github.com/onramp-hk/onramp/clinic/patients"
 	"github.com/onramp-hk/onramp/clinic/store"
+	"github.com/onramp-hk/onramp/clinic/store/storetest"
 )
 
 func openDB(t testing.TB) *store.DB {
 	t.Helper()
-	db, err := store.Open(filepath.Join(t.TempDir(), store.FileName), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.Migrate(context.Background(), nil); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t)
 	t.Cleanup(func() { db.Close() })
 	return db
 }

@@ -3,26 +3,18 @@ package documents_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 
 	"github.com/onramp-hk/onramp/clinic"
 	"github.com/onramp-hk/onramp/clinic/audit"
 	"github.com/onramp-hk/onramp/clinic/documents"
 	"github.com/onramp-hk/onramp/clinic/patients"
-	"github.com/onramp-hk/onramp/clinic/store"
+	"github.com/onramp-hk/onramp/clinic/store/storetest"
 )
 
 func TestIssueNumbersStoresAndReprintsCopies(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(filepath.Join(t.TempDir(), store.FileName), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t)
 	p, err := patients.Create(ctx, db, "P", patients.Input{SurnameEN: "Yip", Sex: "M", DOB: "1960", Language: "en"}, audit.System)
 	if err != nil {
 		t.Fatal(err)

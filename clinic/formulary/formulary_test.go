@@ -3,12 +3,11 @@ package formulary
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 
 	"github.com/onramp-hk/onramp/clinic"
 	"github.com/onramp-hk/onramp/clinic/audit"
-	"github.com/onramp-hk/onramp/clinic/store"
+	"github.com/onramp-hk/onramp/clinic/store/storetest"
 )
 
 func TestAmounts(t *testing.T) {
@@ -71,15 +70,8 @@ func TestParseIngredients(t *testing.T) {
 
 func TestCreateValidatesAndKeepsCodesUnique(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(filepath.Join(t.TempDir(), store.FileName), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	_, err = Create(ctx, db, Input{LocalCode: "bad code!", RPPNo: "12345", Price: "abc"}, audit.System)
+	db := storetest.Open(t)
+	_, err := Create(ctx, db, Input{LocalCode: "bad code!", RPPNo: "12345", Price: "abc"}, audit.System)
 	var ves clinic.ValidationErrors
 	if !errors.As(err, &ves) {
 		t.Fatalf("err %v", err)

@@ -3,26 +3,18 @@ package immunisations
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 
 	"github.com/onramp-hk/onramp/clinic"
 	"github.com/onramp-hk/onramp/clinic/audit"
 	"github.com/onramp-hk/onramp/clinic/formulary"
 	"github.com/onramp-hk/onramp/clinic/patients"
-	"github.com/onramp-hk/onramp/clinic/store"
+	"github.com/onramp-hk/onramp/clinic/store/storetest"
 )
 
 func TestDosesGivenHereAndElsewhere(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(filepath.Join(t.TempDir(), store.FileName), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t)
 	p, _ := patients.Create(ctx, db, "P", patients.Input{SurnameEN: "Ho", GivenNameEN: "Mei", Sex: "F", DOB: "2020-02-02"}, audit.System)
 	flu, _ := formulary.Create(ctx, db, formulary.Input{LocalCode: "FLU", Name: "Vaxigrip", DispensingUnit: "dose", IsVaccine: true, RPPNo: "HK-12345"}, audit.System)
 	tab, _ := formulary.Create(ctx, db, formulary.Input{LocalCode: "P", Name: "Panadol", DispensingUnit: "tab", Ingredients: "paracetamol"}, audit.System)

@@ -4,10 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"path/filepath"
 	"testing"
 
-	"github.com/onramp-hk/onramp/clinic/store"
+	"github.com/onramp-hk/onramp/clinic/store/storetest"
 )
 
 func TestKeys(t *testing.T) {
@@ -38,16 +37,9 @@ func TestKeys(t *testing.T) {
 // change that rolls back leaves no row, and one that commits always has its row.
 func TestRecordCommitsWithTheChange(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(filepath.Join(t.TempDir(), store.FileName), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t)
 	boom := errors.New("the change failed")
-	err = db.Write(ctx, func(tx *sql.Tx) error {
+	err := db.Write(ctx, func(tx *sql.Tx) error {
 		if err := Record(ctx, tx, Change{Key: Key("AL1", "allergies", 1), Domain: "AL1", Tx: Insert, PatientID: 1}); err != nil {
 			return err
 		}

@@ -3,7 +3,6 @@ package queue
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"github.com/onramp-hk/onramp/clinic/audit"
 	"github.com/onramp-hk/onramp/clinic/patients"
 	"github.com/onramp-hk/onramp/clinic/store"
+	"github.com/onramp-hk/onramp/clinic/store/storetest"
 )
 
 var hk = func() *time.Location {
@@ -49,14 +49,7 @@ type fixture struct {
 func newFixture(t *testing.T, nDoctors, nPatients int) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(filepath.Join(t.TempDir(), store.FileName), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t)
 	c := &clock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, hk)}
 	f := &fixture{t: t, db: db, q: &Queue{DB: db, Zone: hk, Now: c.Now}, clock: c}
 	ts := time.Now().UTC().Format(time.RFC3339Nano)

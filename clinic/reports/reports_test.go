@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/onramp-hk/onramp/clinic/audit"
 	"github.com/onramp-hk/onramp/clinic/demo"
 	"github.com/onramp-hk/onramp/clinic/store"
+	"github.com/onramp-hk/onramp/clinic/store/storetest"
 	"github.com/onramp-hk/onramp/clinic/users"
 )
 
@@ -25,18 +25,12 @@ var (
 // attendances, appointments, bills and payments, and dispensings, in varied states.
 func practiceWithRecords(t *testing.T) *store.DB {
 	t.Helper()
-	db, err := store.Open(filepath.Join(t.TempDir(), store.FileName), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t)
 	if err := demo.Patients(ctx, db, 50, 3, "P"); err != nil {
 		t.Fatal(err)
 	}
 	hasBills := hasTable(ctx, db.R, "bills")
+	var err error // the closure's exec records the first failure here
 	err = db.Write(ctx, func(tx *sql.Tx) error {
 		var docs []int64
 		for i, name := range []string{"drwong", "drchan"} {

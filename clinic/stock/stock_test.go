@@ -4,25 +4,17 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"path/filepath"
 	"testing"
 
 	"github.com/onramp-hk/onramp/clinic"
 	"github.com/onramp-hk/onramp/clinic/audit"
 	"github.com/onramp-hk/onramp/clinic/formulary"
-	"github.com/onramp-hk/onramp/clinic/store"
+	"github.com/onramp-hk/onramp/clinic/store/storetest"
 )
 
 func TestReceiveAdjustStockTakeAndLists(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(filepath.Join(t.TempDir(), store.FileName), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t)
 	d, err := formulary.Create(ctx, db, formulary.Input{LocalCode: "P", Name: "Panadol", DispensingUnit: "tab",
 		Ingredients: "paracetamol", ReorderLevel: "100"}, audit.System)
 	if err != nil {

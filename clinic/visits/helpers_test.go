@@ -2,13 +2,13 @@ package visits_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/onramp-hk/onramp/clinic/audit"
 	"github.com/onramp-hk/onramp/clinic/patients"
 	"github.com/onramp-hk/onramp/clinic/store"
+	"github.com/onramp-hk/onramp/clinic/store/storetest"
 )
 
 // fixture is a practice with one doctor and one patient on a real SQLite file.
@@ -21,14 +21,7 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(filepath.Join(t.TempDir(), store.FileName), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t)
 	ts := time.Now().UTC().Format(time.RFC3339Nano)
 	res, err := db.W.Exec(`INSERT INTO users (username, full_name, password_hash, mcr_no, created_at, updated_at)
 		VALUES ('doc', 'Dr Chan', 'x', 'M01234', ?, ?)`, ts, ts)

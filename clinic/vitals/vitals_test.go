@@ -3,13 +3,12 @@ package vitals_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 
 	"github.com/onramp-hk/onramp/clinic"
 	"github.com/onramp-hk/onramp/clinic/audit"
 	"github.com/onramp-hk/onramp/clinic/patients"
-	"github.com/onramp-hk/onramp/clinic/store"
+	"github.com/onramp-hk/onramp/clinic/store/storetest"
 	"github.com/onramp-hk/onramp/clinic/visits"
 	"github.com/onramp-hk/onramp/clinic/vitals"
 )
@@ -60,14 +59,7 @@ func TestBMI(t *testing.T) {
 
 func TestRecordAndWithdraw(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(filepath.Join(t.TempDir(), store.FileName), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t)
 	p, err := patients.Create(ctx, db, "P", patients.Input{SurnameEN: "Lee", Sex: "F", DOB: "1990", Language: "en"}, audit.System)
 	if err != nil {
 		t.Fatal(err)

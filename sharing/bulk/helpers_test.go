@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/onramp-hk/onramp/clinic/patients"
 	"github.com/onramp-hk/onramp/clinic/practice"
 	"github.com/onramp-hk/onramp/clinic/store"
+	"github.com/onramp-hk/onramp/clinic/store/storetest"
 	"github.com/onramp-hk/onramp/clinic/users"
 )
 
@@ -21,14 +21,7 @@ var ctx = context.Background()
 // newPractice is a set-up practice with no patients: the state `onramp init` leaves.
 func newPractice(t testing.TB) *store.DB {
 	t.Helper()
-	db, err := store.Open(filepath.Join(t.TempDir(), store.FileName), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
+	db := storetest.Open(t)
 	if _, err := practice.Setup(ctx, db, practice.Practice{NameEN: "Families Clinic", NameZH: "家庭診所", HCPID: "9938744799"},
 		users.NewUser{Username: "admin", FullName: "Admin", Roles: []string{users.RoleAdmin}, Password: "correct horse 1"}, "test"); err != nil {
 		t.Fatal(err)
