@@ -40,6 +40,10 @@ type exportTransport struct {
 
 func (t *exportTransport) Describe() string { return "export to " + t.dir }
 
+func (t *exportTransport) Destination() Destination {
+	return Destination{Kind: DestinationExport, Place: t.dir}
+}
+
 func (t *exportTransport) Send(_ context.Context, u Upload) Result {
 	var buf bytes.Buffer
 	if err := json.Indent(&buf, u.Body, "", "  "); err != nil {

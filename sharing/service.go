@@ -110,6 +110,9 @@ func (s *Service) Schedule() string { return s.spec }
 // Destination says where bundles go.
 func (s *Service) Destination() string { return s.engine.Transport().Describe() }
 
+// Where says where bundles go, in parts that a screen can put in its reader's language.
+func (s *Service) Where() Destination { return DestinationOf(s.engine.Transport()) }
+
 // Last is the report and error of this process's latest run.
 func (s *Service) Last() (RunReport, error) {
 	s.mu.Lock()

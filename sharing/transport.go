@@ -61,8 +61,36 @@ type Result struct {
 // Transport hands bundles over.
 type Transport interface {
 	Send(ctx context.Context, u Upload) Result
-	// Describe says where bundles go, for the status page and the log.
+	// Describe says where bundles go, in English, for the log.
 	Describe() string
+}
+
+// Kinds of destination: a screen words each in its reader's language.
+const (
+	DestinationHTTPS  = "https"  // POSTed to an endpoint
+	DestinationFolder = "folder" // written as files for a connector
+	DestinationExport = "export" // written for inspection, nothing sent
+)
+
+// Destination is where a transport sends bundles, in parts: the kind is a fixed word that a
+// screen translates, the place is a URL or a path, shown as it is. Kind is empty for a transport
+// that cannot tell its kind; Place is then its Describe.
+type Destination struct {
+	Kind  string
+	Place string
+}
+
+// Locator is a transport that tells its destination in parts.
+type Locator interface {
+	Destination() Destination
+}
+
+// DestinationOf is where t sends bundles, in parts when t can tell them.
+func DestinationOf(t Transport) Destination {
+	if l, ok := t.(Locator); ok {
+		return l.Destination()
+	}
+	return Destination{Place: t.Describe()}
 }
 
 // HTTPConfig is how to reach eHealth over HTTPS.
@@ -150,6 +178,11 @@ func NewHTTPTransport(cfg HTTPConfig) (*HTTPTransport, error) {
 
 // Describe is the endpoint.
 func (t *HTTPTransport) Describe() string { return t.url }
+
+// Destination is the endpoint.
+func (t *HTTPTransport) Destination() Destination {
+	return Destination{Kind: DestinationHTTPS, Place: t.url}
+}
 
 // maxAnswer is the most of an answer read: an OperationOutcome, not a download.
 const maxAnswer = 1 << 20
@@ -297,6 +330,11 @@ type FolderTransport struct {
 
 // Describe is the folder.
 func (t FolderTransport) Describe() string { return "folder " + t.Dir }
+
+// Destination is the folder.
+func (t FolderTransport) Destination() Destination {
+	return Destination{Kind: DestinationFolder, Place: t.Dir}
+}
 
 // FileName is the name a bundle is written under.
 func FileName(u Upload) string {

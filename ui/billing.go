@@ -145,10 +145,13 @@ func formVersion(c echo.Context) int64 {
 
 func (s *Server) billPay(c echo.Context) error {
 	return s.billAction(c, "pay", "bill_paid", func(b billing.Bill) error {
-		_, err := billing.Pay(c.Request().Context(), s.db, b.ID, formVersion(c), billing.PaymentInput{
+		p, err := billing.Pay(c.Request().Context(), s.db, b.ID, formVersion(c), billing.PaymentInput{
 			Method: c.FormValue("method"), Amount: c.FormValue("amount"), Tendered: c.FormValue("tendered"),
 			Reference: c.FormValue("reference"), Company: c.FormValue("company"), Day: s.todayString(),
 		}, currentUser(c).Actor(c.RealIP()))
+		if err == nil && p.TicketDone {
+			s.FrontDeskChanged(c.Request().Context())
+		}
 		return err
 	})
 }

@@ -33,7 +33,7 @@ func TestCataloguesHaveTheSameKeys(t *testing.T) {
 
 var (
 	tmplKeyRe     = regexp.MustCompile(`\.T "([^"]+)"|\.Field "[^"]+" "([^"]+)"|"hint:([^"]+)"|TitleKey: "([^"]+)"`)
-	goKeyRe       = regexp.MustCompile(`"((?:error|notice|warning|nav|login|setup|users|backups|audit|practice|password|home|form|layout|user|role|patients|patient|allergy|print_lang|duplicates|import|visit|vitals|terms|chart|documents|results|billing|med|dashboard|report)\.[a-z0-9_.]*[a-z0-9_])"`)
+	goKeyRe       = regexp.MustCompile(`"((?:error|notice|warning|nav|login|setup|users|backups|audit|practice|password|home|form|layout|user|role|patients|patient|allergy|print_lang|duplicates|import|visit|vitals|terms|chart|documents|results|billing|med|dashboard|report|sharing)\.[a-z0-9_.]*[a-z0-9_])"`)
 	actionConstRe = regexp.MustCompile(`(?m)^\s*(?:const\s+)?Action\w*\s*=\s*"([a-z_]+)"`)
 	clinicKeyRe   = regexp.MustCompile(`"((?:error|warning)\.[a-z0-9_.]*[a-z0-9_])"`)
 	actionRe      = regexp.MustCompile(`(?s)\{\{.*?\}\}`)

@@ -201,6 +201,9 @@ func (s *Server) medicinesDispense(c echo.Context) error {
 	if err != nil {
 		return s.formError(c, "medicines", v, err)
 	}
+	if res.TicketDone {
+		s.FrontDeskChanged(ctx)
+	}
 	// What was dispensed short stays on the page as "owing" against its item.
 	done := "dispensed"
 	if len(res.Shortfalls) > 0 {

@@ -36,6 +36,10 @@ type queuePageData struct {
 	CanWrite   bool
 	CanCall    bool
 	CanBook    bool
+	// The counter's way from a ticket to its visit's medicines and bill, for those who may
+	// open them (the clerk may not open the visit itself).
+	CanMedicines bool
+	CanBill      bool
 }
 
 // queueRow is one attendance as a line of the list, with its words already translated: a busy
@@ -62,6 +66,7 @@ type queueRow struct {
 	Mine          bool        // with the signed-in doctor
 	FirstWait     bool        // first in its urgency class among the waiting (no "up")
 	LastWait      bool
+	VisitID       int64 // the consultation opened from this ticket, if any
 }
 
 // queueMove is a button (or an option) that moves an attendance to a state.
@@ -86,7 +91,8 @@ func (s *Server) queueData(c echo.Context) (*queuePageData, error) {
 	u := currentUser(c)
 	q := s.queueOf()
 	d := &queuePageData{Day: q.Today(), Version: s.live().Version(), Counts: map[string]int{},
-		CanWrite: permits(queueWrite, u), CanCall: permits(queueCall, u), CanBook: permits(diaryWrite, u)}
+		CanWrite: permits(queueWrite, u), CanCall: permits(queueCall, u), CanBook: permits(diaryWrite, u),
+		CanMedicines: permits(rxRead, u), CanBill: permits(billsRead, u)}
 	d.DateLong = s.longDate(s.lang(c), s.frontNow())
 	list, err := q.List(ctx, d.Day)
 	if err != nil {
@@ -94,6 +100,12 @@ func (s *Server) queueData(c echo.Context) (*queuePageData, error) {
 	}
 	if d.Doctors, err = queue.Doctors(ctx, s.db.R); err != nil {
 		return nil, err
+	}
+	var visitOf map[int64]int64
+	if d.CanMedicines || d.CanBill {
+		if visitOf, err = queue.VisitsOfDay(ctx, s.db.R, d.Day); err != nil {
+			return nil, err
+		}
 	}
 	now := s.frontNow()
 	lang := s.lang(c)
@@ -129,6 +141,7 @@ func (s *Server) queueData(c echo.Context) (*queuePageData, error) {
 		})
 		r.Corrections = moves("queue.state.", queue.CorrectableTo(a.State), func(string) bool { return true })
 		r.Mine = a.State == queue.WithDoctor && u != nil && a.DoctorID == u.ID
+		r.VisitID = visitOf[a.ID]
 		if a.State == queue.Waiting {
 			r.FirstWait = !firstSeen[a.Urgent]
 			firstSeen[a.Urgent] = true

@@ -32,6 +32,19 @@ type SharingService interface {
 	Destination() string
 }
 
+// sharingLocator is an adapter that tells where bundles go in parts (sharing.Service does), so
+// that the page says it in the reader's language rather than the log's English.
+type sharingLocator interface {
+	Where() sharing.Destination
+}
+
+// destinationWords are the words for each kind of destination.
+var destinationWords = map[string]string{
+	sharing.DestinationHTTPS:  "sharing.destination.https",
+	sharing.DestinationFolder: "sharing.destination.folder",
+	sharing.DestinationExport: "sharing.destination.export",
+}
+
 // sharingServices holds the adapter attached to each Server. It lives beside Server rather than
 // in it so that this feature stays in its own files; the command that serves attaches it.
 var sharingServices sync.Map // *Server -> SharingService
@@ -50,10 +63,13 @@ type sharingPage struct {
 	Status      sharing.Status
 	Attached    bool // the adapter runs in this server
 	Running     bool
-	Destination string
-	Schedule    string
-	Next        time.Time
-	Problems    []sharingProblem
+	Destination string // the place (URL or path) bundles go to, as it is
+	// DestinationKind is what the place is, in the reader's language ("資料夾"); empty when
+	// the adapter cannot tell, and Destination is then its English description.
+	DestinationKind string
+	Schedule        string
+	Next            time.Time
+	Problems        []sharingProblem
 }
 
 type sharingProblem struct {
@@ -76,6 +92,12 @@ func (s *Server) sharingStatus(c echo.Context) error {
 		data.Next = svc.Next(time.Now())
 	}
 	v := s.view(c, "sharing.title", data)
+	if svc, ok := s.sharingService().(sharingLocator); ok {
+		where := svc.Where()
+		if key, ok := destinationWords[where.Kind]; ok {
+			data.Destination, data.DestinationKind = where.Place, v.T(key)
+		}
+	}
 	for _, p := range st.Problems {
 		data.Problems = append(data.Problems, sharingProblem{Problem: p, Reason: reasonIn(v.Lang, p.ReasonEN, p.ReasonZH),
 			PatientURL: sharing.PatientURL(p.PatientID), HistoryURL: "/sharing/patients/" + strconv.FormatInt(p.PatientID, 10)})

@@ -10,6 +10,7 @@ import (
 
 	"github.com/onramp-hk/onramp/clinic"
 	"github.com/onramp-hk/onramp/clinic/audit"
+	"github.com/onramp-hk/onramp/clinic/queue"
 	"github.com/onramp-hk/onramp/clinic/store"
 )
 
@@ -52,6 +53,9 @@ type Payment struct {
 	Day       string
 	By        string
 	At        string
+	// TicketDone: taking this payment finished the patient's visit, and moved their queue
+	// ticket to done; the live screens need telling. Not stored.
+	TicketDone bool
 }
 
 func readPayments(ctx context.Context, q querier, billID int64) ([]Payment, error) {
@@ -117,8 +121,15 @@ func Pay(ctx context.Context, db *store.DB, billID, version int64, in PaymentInp
 		if err := setTotals(ctx, tx, billID, nil, &paid); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, actor.Entry(audit.ActionCreate, "payment", fmt.Sprint(p.ID), b.PatientID,
-			fmt.Sprintf("%s: %s %s ref %q", b.Number, p.Method, p.Amount, p.Reference)))
+		if err := audit.Append(ctx, tx, actor.Entry(audit.ActionCreate, "payment", fmt.Sprint(p.ID), b.PatientID,
+			fmt.Sprintf("%s: %s %s ref %q", b.Number, p.Method, p.Amount, p.Reference))); err != nil {
+			return err
+		}
+		// Settled with nothing left to hand over, the patient's day at the clinic is done.
+		if paid == b.Total && b.VisitID != 0 {
+			p.TicketDone, err = queue.New(db, nil).CounterFinishedTx(ctx, tx, b.VisitID, actor)
+		}
+		return err
 	})
 	return p, err
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/onramp-hk/onramp/clinic/audit"
 	"github.com/onramp-hk/onramp/clinic/formulary"
 	"github.com/onramp-hk/onramp/clinic/patients"
+	"github.com/onramp-hk/onramp/clinic/queue"
 	"github.com/onramp-hk/onramp/clinic/stock"
 	"github.com/onramp-hk/onramp/clinic/store"
 	"github.com/onramp-hk/onramp/clinic/visits"
@@ -502,7 +503,12 @@ func DispenseWith(ctx context.Context, db *store.DB, visitID int64, itemIDs []in
 			}
 			out.Items++
 		}
-		return nil
+		if out.Items == 0 {
+			return nil
+		}
+		// The last medicine handed over on a settled bill: the patient's day at the clinic is done.
+		out.TicketDone, err = queue.New(db, nil).CounterFinishedTx(ctx, tx, visitID, by)
+		return err
 	})
 	return out, err
 }

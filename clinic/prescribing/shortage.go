@@ -52,4 +52,7 @@ func (s Shortfall) Owing() int64 { return s.Wanted - s.Given }
 type Dispensed struct {
 	Items      int
 	Shortfalls []Shortfall
+	// TicketDone: this dispensing finished the patient's visit (the bill was already settled),
+	// and moved their queue ticket to done; the live screens need telling.
+	TicketDone bool
 }

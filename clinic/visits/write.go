@@ -251,14 +251,9 @@ func Sign(ctx context.Context, db *store.DB, id int64, d Draft, signer audit.Act
 
 // leftAtCounter reports whether a visit leaves something for the counter: medicine still to
 // hand over, or a bill not yet settled (none made yet counts as unpaid: the counter makes it).
+// The counter sends the patient home by the same rule (queue.CounterFinishedTx).
 func leftAtCounter(ctx context.Context, tx *sql.Tx, visitID int64) (bool, error) {
-	var left bool
-	err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM prescription_items i WHERE i.visit_id = ?
-			AND i.status <> 'cancelled'
-			AND i.quantity > COALESCE((SELECT SUM(quantity) FROM dispensings d WHERE d.prescription_item_id = i.id), 0))
-		OR NOT EXISTS (SELECT 1 FROM bills b WHERE b.visit_id = ? AND b.status IN ('settled', 'void'))`,
-		visitID, visitID).Scan(&left)
-	return left, err
+	return queue.LeftAtCounter(ctx, tx, visitID)
 }
 
 func addVersion(ctx context.Context, tx *sql.Tx, visitID int64, n int, note Note, reason, ts string, byID int64, byName string) error {
