@@ -35,7 +35,8 @@ func (s *Server) visitResultAdd(c echo.Context) error {
 	}
 	in := results.Input{Test: c.FormValue("test"), Value: c.FormValue("value"), Unit: c.FormValue("unit"),
 		RefRange: c.FormValue("ref_range"), Abnormal: c.FormValue("abnormal"), TakenOn: c.FormValue("taken_on"),
-		Laboratory: c.FormValue("laboratory")}
+		Laboratory: c.FormValue("laboratory"), RequestNo: c.FormValue("request_no"), Category: c.FormValue("category"),
+		ReportStatus: c.FormValue("report_status"), CollectedAt: c.FormValue("collected_at")}
 	if fh, ferr := c.FormFile("file"); ferr == nil && fh.Size > 0 {
 		if fh.Size > s.cfg.MaxUploadMB<<20 {
 			return s.visitFailed(c, clinic.Invalid("file", "error.results.file_too_big", s.cfg.MaxUploadMB))
@@ -56,6 +57,12 @@ func (s *Server) visitResultAdd(c echo.Context) error {
 	}
 	return visitDone(c, id, "results", "result_saved")
 }
+
+// LabCategories are the eHealth laboratory categories the result form offers.
+func (v *View) LabCategories() []results.Category { return results.Categories }
+
+// LabReportStatuses are the report statuses the result form offers ("" not stated).
+func (v *View) LabReportStatuses() []string { return results.ReportStatuses }
 
 // resultFile shows a stored report file.
 func (s *Server) resultFile(c echo.Context) error {

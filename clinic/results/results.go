@@ -20,6 +20,7 @@ import (
 
 	"github.com/onramp-hk/onramp/clinic"
 	"github.com/onramp-hk/onramp/clinic/audit"
+	"github.com/onramp-hk/onramp/clinic/outbox"
 	"github.com/onramp-hk/onramp/clinic/store"
 )
 
@@ -43,10 +44,51 @@ type Result struct {
 	FileID      int64
 	Status      string
 	ErrorReason string
+	CreatedAt   string
+
+	// What eHealth needs to take a laboratory result (migration 0008); all optional locally.
+	RequestID    int64  // the laboratory request the row belongs to; 0 without a request number
+	RequestNo    string // as on the laboratory's slip
+	Category     string // eHealth laboratory category code
+	ReportStatus string // F, P or A
+	CollectedAt  string // specimen collection, Hong Kong time "YYYY-MM-DDTHH:MM"
+}
+
+// Shareable reports whether the row has everything eHealth requires of a laboratory result. A
+// row without it stays in the clinic: nothing is made up to fill the gaps.
+func (r *Result) Shareable() bool {
+	return r.RequestID != 0 && r.RequestNo != "" && r.Category != "" && r.ReportStatus != "" && r.CollectedAt != ""
 }
 
 // InError reports whether it was withdrawn.
 func (r *Result) InError() bool { return r.Status == "entered_in_error" }
+
+// Category is a row of eHealth's "Laboratory Category" code table.
+type Category struct{ Code, Desc string }
+
+// Categories are the laboratory categories a result can be filed under. The full code table is
+// in eHealth's Self-Service Kit, which the project does not hold: only the rows the general
+// laboratory guide itself names are here, so that no code is guessed. Anatomical pathology
+// (PATH) belongs to the LABAP domain, which OnRamp does not share yet.
+var Categories = []Category{{"CHEM", "Chemical Pathology"}}
+
+// CategoryDesc is eHealth's description of a category code, "" for an unknown one.
+func CategoryDesc(code string) string {
+	for _, c := range Categories {
+		if c.Code == code {
+			return c.Desc
+		}
+	}
+	return ""
+}
+
+// ReportStatuses are the report statuses a clinic is given on a laboratory's report, as eHealth
+// codes them: final, preliminary, amended ("" is not stated).
+var ReportStatuses = []string{"", "F", "P", "A"}
+
+// CollectedLayout is how the specimen collection time is kept and typed (an HTML
+// datetime-local field), in Hong Kong time.
+const CollectedLayout = "2006-01-02T15:04"
 
 // File is an uploaded report.
 type File struct {
@@ -58,6 +100,10 @@ type File struct {
 type Input struct {
 	Test, Value, Unit, RefRange, Abnormal, TakenOn, Laboratory string
 	File                                                       *File
+
+	// For eHealth: the request number on the laboratory's slip, the category, the report
+	// status and the specimen collection time. Optional; all four are needed to share.
+	RequestNo, Category, ReportStatus, CollectedAt string
 }
 
 // Store keeps report files in a folder.
@@ -94,7 +140,8 @@ func (s Store) Open(ctx context.Context, q interface {
 
 func (in *Input) validate() (float64, bool, clinic.ValidationErrors) {
 	var errs clinic.ValidationErrors
-	for _, p := range []*string{&in.Test, &in.Value, &in.Unit, &in.RefRange, &in.Abnormal, &in.TakenOn, &in.Laboratory} {
+	for _, p := range []*string{&in.Test, &in.Value, &in.Unit, &in.RefRange, &in.Abnormal, &in.TakenOn, &in.Laboratory,
+		&in.RequestNo, &in.Category, &in.ReportStatus, &in.CollectedAt} {
 		*p = strings.TrimSpace(*p)
 	}
 	if in.Test == "" && in.File == nil {
@@ -103,7 +150,7 @@ func (in *Input) validate() (float64, bool, clinic.ValidationErrors) {
 	for _, f := range []struct {
 		name, val string
 		max       int
-	}{{"test", in.Test, 100}, {"value", in.Value, 200}, {"unit", in.Unit, 30}, {"ref_range", in.RefRange, 60}, {"laboratory", in.Laboratory, 100}} {
+	}{{"test", in.Test, 100}, {"value", in.Value, 200}, {"unit", in.Unit, 30}, {"ref_range", in.RefRange, 60}, {"laboratory", in.Laboratory, 100}, {"request_no", in.RequestNo, 40}} {
 		if len(f.val) > f.max {
 			errs = append(errs, clinic.Invalid(f.name, "error.too_long", f.max))
 		}
@@ -114,6 +161,23 @@ func (in *Input) validate() (float64, bool, clinic.ValidationErrors) {
 	}
 	if !ok {
 		errs = append(errs, clinic.Invalid("abnormal", "error.results.flag"))
+	}
+	if in.Category != "" && CategoryDesc(in.Category) == "" {
+		errs = append(errs, clinic.Invalid("category", "error.results.category"))
+	}
+	ok = false
+	for _, st := range ReportStatuses {
+		ok = ok || in.ReportStatus == st
+	}
+	if !ok {
+		errs = append(errs, clinic.Invalid("report_status", "error.results.report_status"))
+	}
+	if in.CollectedAt != "" {
+		if at, err := time.ParseInLocation(CollectedLayout, in.CollectedAt, hkt); err != nil {
+			errs = append(errs, clinic.Invalid("collected_at", "error.results.collected_at"))
+		} else if at.After(time.Now().Add(time.Hour)) {
+			errs = append(errs, clinic.Invalid("collected_at", "error.results.future"))
+		}
 	}
 	if d, err := time.Parse(time.DateOnly, in.TakenOn); err != nil {
 		errs = append(errs, clinic.Invalid("taken_on", "error.visit.date"))
@@ -198,9 +262,15 @@ func (s Store) Add(ctx context.Context, db *store.DB, visitID int64, in Input, b
 		if hasNum {
 			numArg = num
 		}
+		requestID, newRequest, err := requestFor(ctx, tx, patientID, in.RequestNo)
+		if err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO results (patient_id, visit_id, test, value, value_num, unit, ref_range,
-			abnormal, taken_on, laboratory, file_id, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?,0), ?, NULLIF(?,0))`,
-			patientID, visitID, test, in.Value, numArg, in.Unit, in.RefRange, in.Abnormal, in.TakenOn, in.Laboratory, fileID, now(), by.UserID)
+			abnormal, taken_on, laboratory, file_id, created_at, created_by, request_id, category, report_status, collected_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?,0), ?, NULLIF(?,0), NULLIF(?,0), ?, ?, ?)`,
+			patientID, visitID, test, in.Value, numArg, in.Unit, in.RefRange, in.Abnormal, in.TakenOn, in.Laboratory, fileID, now(), by.UserID,
+			requestID, in.Category, in.ReportStatus, in.CollectedAt)
 		if err != nil {
 			return err
 		}
@@ -208,8 +278,19 @@ func (s Store) Add(ctx context.Context, db *store.DB, visitID int64, in Input, b
 		if err := audit.Append(ctx, tx, by.Entry(audit.ActionCreate, "result", fmt.Sprint(id), patientID, "result "+test)); err != nil {
 			return err
 		}
-		out, err = get(ctx, tx, id)
-		return err
+		if out, err = get(ctx, tx, id); err != nil {
+			return err
+		}
+		if !out.Shareable() {
+			return nil
+		}
+		// eHealth holds the whole request as one record: its first shareable row inserts it,
+		// later ones change it.
+		txType := outbox.Update
+		if newRequest || !hadShareable(ctx, tx, requestID, id) {
+			txType = outbox.Insert
+		}
+		return outbox.Record(ctx, tx, outbox.Change{Key: RequestKey(requestID), Domain: Domain, Tx: txType, PatientID: patientID})
 	})
 	return out, err
 }
@@ -220,13 +301,15 @@ type querier interface {
 }
 
 const columns = `id, patient_id, COALESCE(visit_id,0), test, value, value_num, unit, ref_range, abnormal, taken_on,
-	laboratory, COALESCE(file_id,0), status, error_reason`
+	laboratory, COALESCE(file_id,0), status, error_reason, created_at, COALESCE(request_id,0),
+	COALESCE((SELECT q.request_no FROM lab_requests q WHERE q.id = results.request_id),''), category, report_status, collected_at`
 
 func scan(row interface{ Scan(...any) error }) (Result, error) {
 	var r Result
 	var num sql.NullFloat64
 	err := row.Scan(&r.ID, &r.PatientID, &r.VisitID, &r.Test, &r.Value, &num, &r.Unit, &r.RefRange, &r.Abnormal, &r.TakenOn,
-		&r.Laboratory, &r.FileID, &r.Status, &r.ErrorReason)
+		&r.Laboratory, &r.FileID, &r.Status, &r.ErrorReason, &r.CreatedAt, &r.RequestID, &r.RequestNo, &r.Category,
+		&r.ReportStatus, &r.CollectedAt)
 	r.ValueNum, r.HasNum = num.Float64, num.Valid
 	return r, err
 }
@@ -303,6 +386,17 @@ func MarkInError(ctx context.Context, db *store.DB, visitID, id int64, reason st
 		if _, err := tx.ExecContext(ctx, `UPDATE results SET status = 'entered_in_error', error_reason = ? WHERE id = ?`, reason, id); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, by.Entry(audit.ActionDelete, "result", fmt.Sprint(id), r.PatientID, "entered in error: "+reason))
+		if err := audit.Append(ctx, tx, by.Entry(audit.ActionDelete, "result", fmt.Sprint(id), r.PatientID, "entered in error: "+reason)); err != nil {
+			return err
+		}
+		if !r.Shareable() {
+			return nil
+		}
+		// The request changes; when nothing shareable is left of it, eHealth deletes it.
+		c := outbox.Change{Key: RequestKey(r.RequestID), Domain: Domain, Tx: outbox.Update, PatientID: r.PatientID}
+		if !hadShareable(ctx, tx, r.RequestID, 0) {
+			c.Tx, c.Reason = outbox.Delete, reason
+		}
+		return outbox.Record(ctx, tx, c)
 	})
 }

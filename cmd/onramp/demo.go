@@ -180,7 +180,10 @@ func setUpDemoPractice(ctx context.Context, db *store.DB) ([]madeLogin, error) {
 			Password: pw, Language: "en"}
 	}
 	p := practice.Practice{NameEN: "OnRamp Demo Clinic", NameZH: "安心示範診所",
-		Address: "Flat A, 3/F, 1 Demo Street, Mong Kok, Kowloon", Phone: "2345 6789"}
+		Address: "Flat A, 3/F, 1 Demo Street, Mong Kok, Kowloon", Phone: "2345 6789",
+		// A made-up provider id, so that the demo's eHealth records can be packaged and shown
+		// (they go to the folder transport unless an endpoint is configured).
+		HCPID: "9938744799"}
 	if _, err := practice.Setup(ctx, db, p, newUser(demoStaff[0]), "local"); err != nil {
 		return nil, explain(err)
 	}
