@@ -412,13 +412,15 @@ func dayPayment(t *testing.T, b *browser, c *dayClinic, d dayStrings, patientID,
 		return fetch(f.action, {method: 'POST', body: new URLSearchParams(new FormData(f))});`)
 	dayWantAll(t, "the receipt", dayPDFText(t, "receipt", pdf), "R000001", "CHAN Tai Man", "陳大文", "Consultation",
 		"Moxypen 500 mg 15 x 3.00", "320.00", "45.00", "365.00", "Cash 現金", "change 35.00")
-	// The bill is paid and the medicine handed over: the patient goes home.
-	b.run("the patient leaves the queue",
+	// The bill is paid and the medicine handed over: the payment itself sent the patient home,
+	// with nothing for the clerk to press.
+	b.run("the patient has left the queue",
 		chromedp.Navigate(c.URL+"/queue"),
-		chromedp.WaitVisible(chromedp.CSS(`#q-list tr.st-row-awaiting_medicine_payment button.to-done`)),
-		chromedp.Click(chromedp.CSS(`#q-list tr.st-row-awaiting_medicine_payment button.to-done`)),
 		chromedp.WaitVisible(chromedp.CSS(`#q-list tr.st-row-done`)))
 	b.wantText(`#q-list tr.st-row-done`, "陳大文", d.done)
+	if n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#q-list tr.st-row-awaiting_medicine_payment").length`)); err != nil || n != 0 {
+		t.Errorf("still waiting for medicine and payment after paying: %d rows (%v)", n, err)
+	}
 	b.dayLogout(d.logout)
 }
 
