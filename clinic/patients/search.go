@@ -68,10 +68,11 @@ var (
 // order and case, each a prefix ("chan tai", "tai chan"), and any part of the Chinese name
 // (陳, 大文, 陳大文). Names and a date can be combined ("chan 17/05/1980"). Every kind of query is
 // answered from an index. A merged-away record that matches finds its survivor.
-func Search(ctx context.Context, db *sql.DB, query string, limit int) ([]SearchResult, error) {
+func Search(ctx context.Context, sqlDB *sql.DB, query string, limit int) ([]SearchResult, error) {
 	if limit <= 0 || limit > 200 {
 		limit = 20
 	}
+	db := preparedFor(sqlDB)
 	plan, err := searchPlan(ctx, db, query, limit)
 	if err != nil || len(plan) == 0 {
 		return nil, err
@@ -133,7 +134,7 @@ func Search(ctx context.Context, db *sql.DB, query string, limit int) ([]SearchR
 	return out, nil
 }
 
-func runLookup(ctx context.Context, db *sql.DB, l lookup) ([]int64, error) {
+func runLookup(ctx context.Context, db querier, l lookup) ([]int64, error) {
 	if l.keep == nil {
 		return queryIDs(ctx, db, l.sql, l.args...)
 	}
@@ -181,7 +182,7 @@ func scanResult(sc interface{ Scan(...any) error }) (loadedResult, error) {
 
 // loadResults reads the patients found in one query rather than one query each: a results
 // list is read on every key press at the front desk.
-func loadResults(ctx context.Context, db *sql.DB, ids []int64) (map[int64]loadedResult, error) {
+func loadResults(ctx context.Context, db querier, ids []int64) (map[int64]loadedResult, error) {
 	out := make(map[int64]loadedResult, len(ids))
 	if len(ids) == 0 {
 		return out, nil
@@ -206,7 +207,7 @@ func loadResults(ctx context.Context, db *sql.DB, ids []int64) (map[int64]loaded
 }
 
 // loadResult reads one patient for the list, following a merged record to its survivor.
-func loadResult(ctx context.Context, db *sql.DB, id int64) (SearchResult, error) {
+func loadResult(ctx context.Context, db querier, id int64) (SearchResult, error) {
 	via := ""
 	for hops := 0; hops < 20; hops++ {
 		r, err := scanResult(db.QueryRowContext(ctx, `SELECT `+resultCols+` FROM patients WHERE id = ?`, id))
@@ -227,7 +228,7 @@ func loadResult(ctx context.Context, db *sql.DB, id int64) (SearchResult, error)
 }
 
 // searchPlan works out what the query is and the indexed lookups that answer it, best first.
-func searchPlan(ctx context.Context, db *sql.DB, query string, limit int) ([]lookup, error) {
+func searchPlan(ctx context.Context, db querier, query string, limit int) ([]lookup, error) {
 	q := strings.TrimSpace(foldWidth(query))
 	if q == "" {
 		return nil, nil
@@ -349,7 +350,7 @@ func dobLookups(d DOB, n int, keep func(surname, given, zh string) bool) []looku
 // nameLookups searches the name indexes: every English word typed is a prefix of a word of the
 // name (any order), one or two Chinese characters are looked up in patient_names, three or more
 // in the trigram index. A date among the words narrows by date of birth instead.
-func nameLookups(ctx context.Context, db *sql.DB, q string, n int) ([]lookup, error) {
+func nameLookups(ctx context.Context, db querier, q string, n int) ([]lookup, error) {
 	var latin, shortHan, longHan []string
 	var dob DOB
 	for _, field := range strings.Fields(q) {
@@ -447,7 +448,7 @@ func nameLookups(ctx context.Context, db *sql.DB, q string, n int) ([]lookup, er
 // start of, ORed; the prefix query when there are too many of those (two letters: the prefix
 // index answers it); or, for a word no name has, the word split in two known ones ("taiman" is
 // tai AND man*). It returns "" when nothing can match.
-func expandWord(ctx context.Context, db *sql.DB, w string) (string, error) {
+func expandWord(ctx context.Context, db querier, w string) (string, error) {
 	words, err := queryStrings(ctx, db, `SELECT term FROM patient_name_terms WHERE term >= ? AND term < ? LIMIT ?`,
 		w, w+"\U0010FFFF", maxExpansion+1)
 	switch {
@@ -555,7 +556,7 @@ func foldWidth(s string) string {
 	}, s)
 }
 
-func queryStrings(ctx context.Context, db *sql.DB, query string, args ...any) ([]string, error) {
+func queryStrings(ctx context.Context, db querier, query string, args ...any) ([]string, error) {
 	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
