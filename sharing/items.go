@@ -32,6 +32,10 @@ func recordOf(item any) (ehrss.Record, bool) {
 		return v.Record, true
 	case ehrss.EncounterRecord:
 		return v.Record, true
+	case ehrss.MedicationRecord:
+		return v.Record, true
+	case ehrss.DocumentRecord:
+		return v.Record, true
 	}
 	return ehrss.Record{}, false
 }
@@ -63,6 +67,12 @@ func withRecord(item any, r ehrss.Record) any {
 	case ehrss.EncounterRecord:
 		v.Record = r
 		return v
+	case ehrss.MedicationRecord:
+		v.Record = r
+		return v
+	case ehrss.DocumentRecord:
+		v.Record = r
+		return v
 	}
 	return item
 }
@@ -87,6 +97,12 @@ func emptyItem(domain ehrss.Domain, r ehrss.Record) any {
 		return ehrss.PersonalRecord{Record: r}
 	case ehrss.DomainEncounter:
 		return ehrss.EncounterRecord{Record: r}
+	case ehrss.DomainMedication:
+		return ehrss.MedicationRecord{Record: r}
+	case ehrss.DomainSummary:
+		return ehrss.DocumentRecord{Record: r, Kind: "visit_summary"}
+	case ehrss.DomainReferral:
+		return ehrss.DocumentRecord{Record: r, Kind: "referral"}
 	}
 	return nil
 }
@@ -148,6 +164,10 @@ func fits(domain ehrss.Domain, item any) bool {
 		return domain == ehrss.DomainPersonal
 	case ehrss.EncounterRecord:
 		return domain == ehrss.DomainEncounter
+	case ehrss.MedicationRecord:
+		return domain == ehrss.DomainMedication
+	case ehrss.DocumentRecord:
+		return domain == ehrss.DomainSummary || domain == ehrss.DomainReferral
 	}
 	return false
 }

@@ -405,6 +405,8 @@ func (st *runState) build(domain ehrss.Domain, mode ehrss.UploadMode, js []*job)
 			pes[i].Encounters = append(pes[i].Encounters, j.item.(ehrss.EncounterRecord))
 		}
 		bundles, problems, err = ehrss.BuildEncounterChecked(st.inst, mode, pes, st.now())
+	} else if domain == ehrss.DomainMedication || domain == ehrss.DomainSummary || domain == ehrss.DomainReferral {
+		bundles, problems, err = st.buildProvisional(domain, mode, js)
 	} else {
 		idx := map[int64]int{}
 		var prs []ehrss.PatientRecords

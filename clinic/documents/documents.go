@@ -88,6 +88,9 @@ func Issue(ctx context.Context, db *store.DB, d Document, year int, render Rende
 		}
 		d.ID, _ = res.LastInsertId()
 		d.Prints, d.CreatedAt, d.CreatedBy = 1, ts, by.UserID
+		if err := share(ctx, tx, d); err != nil {
+			return err
+		}
 		return audit.Append(ctx, tx, by.Entry(audit.ActionPrint, "document", fmt.Sprint(d.ID), d.PatientID,
 			fmt.Sprintf("issued %s %s", d.Kind, d.Number)))
 	})

@@ -13,6 +13,7 @@ import (
 	"github.com/onramp-hk/onramp/clinic"
 	"github.com/onramp-hk/onramp/clinic/audit"
 	"github.com/onramp-hk/onramp/clinic/formulary"
+	"github.com/onramp-hk/onramp/clinic/outbox"
 	"github.com/onramp-hk/onramp/clinic/patients"
 	"github.com/onramp-hk/onramp/clinic/queue"
 	"github.com/onramp-hk/onramp/clinic/stock"
@@ -268,6 +269,9 @@ func prescribe(ctx context.Context, tx *sql.Tx, visitID int64, in Input, by audi
 		entries = append(entries, by.Entry("override", "prescription_item", fmt.Sprint(id), v.PatientID,
 			strings.Join(texts, "; ")+" — reason: "+reason))
 	}
+	if err := shareItem(ctx, tx, id, v.PatientID, outbox.Insert, ""); err != nil {
+		return 0, err
+	}
 	return id, audit.Append(ctx, tx, entries...)
 }
 
@@ -290,6 +294,9 @@ func Cancel(ctx context.Context, db *store.DB, itemID int64, reason string, by a
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE prescription_items SET status = 'cancelled', cancel_reason = ?, updated_at = ?
 			WHERE id = ?`, reason, now(), itemID); err != nil {
+			return err
+		}
+		if err := shareItem(ctx, tx, itemID, it.PatientID, outbox.Delete, reason); err != nil {
 			return err
 		}
 		return audit.Append(ctx, tx, by.Entry(audit.ActionDelete, "prescription_item", fmt.Sprint(itemID), it.PatientID, "cancelled: "+reason))
@@ -501,6 +508,9 @@ func DispenseWith(ctx context.Context, db *store.DB, visitID int64, itemIDs []in
 				fmt.Sprintf("%s x%d", it.Drug.Label(), give))); err != nil {
 				return err
 			}
+			if err := shareItem(ctx, tx, it.ID, it.PatientID, outbox.Update, ""); err != nil {
+				return err
+			}
 			out.Items++
 		}
 		if out.Items == 0 {
@@ -572,6 +582,9 @@ func Return(ctx context.Context, db *store.DB, itemID, qty int64, reason string,
 				return err
 			}
 			left -= n
+		}
+		if err := shareItem(ctx, tx, itemID, it.PatientID, outbox.Update, ""); err != nil {
+			return err
 		}
 		return audit.Append(ctx, tx, by.Entry("return", "prescription_item", fmt.Sprint(itemID), it.PatientID,
 			fmt.Sprintf("%s x%d returned: %s", it.Drug.Label(), qty, reason)))

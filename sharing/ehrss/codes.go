@@ -260,6 +260,12 @@ const (
 	sysEncounterTypeLocal = "https://ehealth.gov.hk/FHIR/HCP/local/EncounterType" // provisional
 	sysDoctorRegNo        = "https://ehealth.gov.hk/FHIR/MCHKRegNo"               // provisional: Medical Council of Hong Kong registration number
 
+	// MED, CLN and REF (provisional: no guide covers medication, clinical summaries or
+	// referrals). The clinic's drug and document-kind codes on the same "[HCP FHIR URL]/..."
+	// pattern; a drug's RPP number uses the guides' sysRPP.
+	sysDrugLocal         = "https://ehealth.gov.hk/FHIR/HCP/local/DrugCode"     // provisional
+	sysDocumentKindLocal = "https://ehealth.gov.hk/FHIR/HCP/local/DocumentKind" // provisional
+
 	// Laboratory (LABGEN and LABAP guides §4.3.3-§4.3.9).
 	sysProvider       = "https://ehealth.gov.hk/FHIR/pvdr"       // the PROB sample writes "http://ehealth.gov.hk/fhir/pvdr"
 	sysLabCategory    = "https://ehealth.gov.hk/FHIR/LabCatCode" // the LABGEN template writes "ehealth.org.hk"
@@ -395,9 +401,9 @@ var domains = map[Domain]*domainSpec{
 	// Provisional rows: the same pattern, our own codes and titles.
 	DomainPersonal:   {Domain: DomainPersonal, Title: "Personal Identification Records", Gen: &guideOct2024, Resource: "Patient", Provisional: true},
 	DomainEncounter:  {Domain: DomainEncounter, Title: "Encounter Records", Gen: &guideOct2024, Resource: "Encounter", Provisional: true},
-	DomainMedication: {Domain: DomainMedication, Title: "Medication Records", Gen: &guideOct2024, Resource: "MedicationStatement", Provisional: true},
-	DomainSummary:    {Domain: DomainSummary, Title: "Clinical Note Records", Gen: &guideOct2024, Resource: "Composition", Provisional: true},
-	DomainReferral:   {Domain: DomainReferral, Title: "Referral Records", Gen: &guideOct2024, Resource: "ServiceRequest", Provisional: true},
+	DomainMedication: {Domain: DomainMedication, Title: "Medication Records", Gen: &guideOct2024, Resource: "MedicationRequest", Provisional: true},
+	DomainSummary:    {Domain: DomainSummary, Title: "Clinical Note Records", Gen: &guideOct2024, Resource: "DocumentReference", Provisional: true},
+	DomainReferral:   {Domain: DomainReferral, Title: "Referral Records", Gen: &guideOct2024, Resource: "DocumentReference", Provisional: true},
 }
 
 // ext returns the full URL of a shared extension in this generation.

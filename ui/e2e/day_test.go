@@ -46,12 +46,12 @@ var days = []dayStrings{
 		roleClerk: "Clerk", logout: "Log out", saved: "Saved.", consent: "Consent given", checkedIn: "Checked in: ticket 1.", vitalsSay: "Vitals saved.",
 		allergies: "Allergies and adverse drug reactions", stop: "ALLERGY on file: Amoxil (ingredient amoxicillin)",
 		signed: "Signed", dispensed: "Dispensed", atCounter: "Medicine & payment", done: "Done", settled: "Settled", cash: "Cash", sharing: "eHealth sharing",
-		accepted: "4 records accepted, 0 rejected, 0 held back"},
+		accepted: "5 records accepted, 0 rejected, 0 held back"},
 	{lang: "zh-HK", home: "你好", staffNav: "職員", wrongLogin: "用戶名稱或密碼錯誤", staffAdded: "已儲存。",
 		roleClerk: "文員", logout: "登出", saved: "已儲存。", consent: "已給予同意", checkedIn: "已登記：籌號 1。", vitalsSay: "生命表徵已儲存。",
 		allergies: "過敏及藥物不良反應", stop: "已有過敏紀錄：Amoxil（成分 amoxicillin）",
 		signed: "已簽署", dispensed: "已配藥", atCounter: "取藥及付款", done: "已完成", settled: "已結清", cash: "現金", sharing: "醫健通互通",
-		accepted: "已接收 4 項、被拒 0 項、暫緩 0 項"},
+		accepted: "已接收 5 項、被拒 0 項、暫緩 0 項"},
 }
 
 // hkidY654321 is Y654321 with its check digit, worked out by the rule in domain.md.
@@ -425,7 +425,7 @@ func dayPayment(t *testing.T, b *browser, c *dayClinic, d dayStrings, patientID,
 }
 
 // dayShare: the doctor presses "send now" on the sharing page; the folder transport then
-// holds bundles with this visit's encounter, diagnosis and allergy for this patient.
+// holds bundles with this visit's encounter, diagnosis, allergy and prescription for this patient.
 func dayShare(t *testing.T, b *browser, c *dayClinic, d dayStrings, patientID, visitID int64) {
 	b.dayLogin(c.URL, d, "drho", dayDoctorPassword)
 	b.run("open eHealth sharing",
@@ -435,7 +435,7 @@ func dayShare(t *testing.T, b *browser, c *dayClinic, d dayStrings, patientID, v
 	b.run("send now",
 		chromedp.Click(chromedp.CSS(`form[action="/sharing/run"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(`.notice`)))
-	files := dayBundles(t, c.Bundles, "PID", "ENC", "PROB", "AL1")
+	files := dayBundles(t, c.Bundles, "PID", "ENC", "PROB", "AL1", "MED")
 	// Every bundle names the patient by identity card; the encounter and its diagnosis carry
 	// the visit's episode number, the allergy the drug it was recorded against.
 	for _, x := range []struct {
@@ -446,6 +446,8 @@ func dayShare(t *testing.T, b *browser, c *dayClinic, d dayStrings, patientID, v
 		{"ENC", []string{"OR-ENC-visits-" + dayID(visitID), c.episode}},
 		{"PROB", []string{"Acute pharyngitis", "J02.9", c.episode}},
 		{"AL1", []string{"OR-AL1-allergies-", `"code":"AMOX1","display":"Amoxil"`, "rash 2019"}},
+		// The prescription, dispensed in full by then (provisional domain).
+		{"MED", []string{"OR-MED-prescription_items-", "Moxypen", "completed", c.episode}},
 	} {
 		dayWantAll(t, "the eHealth "+x.domain+" bundle", dayBundleOf(files, x.domain), append(x.wants, "Y6543217")...)
 	}
