@@ -28,8 +28,8 @@ import (
 // request that is only a report file is level 1 with the PDF. A PDF attached to a request with
 // values goes with it as the presented form.
 //
-// Anatomical pathology (LABAP) is not shared: its guide makes the report's authorisation time
-// and the pathology test name mandatory, which a clinic copying a report does not record.
+// Anatomical pathology rows (category PATH) are the LABAP domain's, under their own key: see
+// labs_ap.go.
 
 type labLoader struct{}
 
@@ -57,7 +57,7 @@ func (labLoader) Load(ctx context.Context, db *store.DB, keys []string) (map[str
 		var live, gone []results.Result
 		for _, r := range rows {
 			switch {
-			case !r.Shareable():
+			case !r.Shareable(), r.Category == results.Pathology:
 			case r.InError():
 				gone = append(gone, r)
 			default:

@@ -36,7 +36,8 @@ func (s *Server) visitResultAdd(c echo.Context) error {
 	in := results.Input{Test: c.FormValue("test"), Value: c.FormValue("value"), Unit: c.FormValue("unit"),
 		RefRange: c.FormValue("ref_range"), Abnormal: c.FormValue("abnormal"), TakenOn: c.FormValue("taken_on"),
 		Laboratory: c.FormValue("laboratory"), RequestNo: c.FormValue("request_no"), Category: c.FormValue("category"),
-		ReportStatus: c.FormValue("report_status"), CollectedAt: c.FormValue("collected_at")}
+		ReportStatus: c.FormValue("report_status"), CollectedAt: c.FormValue("collected_at"),
+		AuthorisedAt: c.FormValue("authorised_at"), APTestName: c.FormValue("ap_test_name")}
 	if fh, ferr := c.FormFile("file"); ferr == nil && fh.Size > 0 {
 		if fh.Size > s.cfg.MaxUploadMB<<20 {
 			return s.visitFailed(c, clinic.Invalid("file", "error.results.file_too_big", s.cfg.MaxUploadMB))

@@ -12,8 +12,9 @@ import (
 
 // The medication step (Order 20): the team's cautionary texts, a formulary of drugs a Hong Kong
 // general practice keeps with stock by batch (one batch expiring soon), allergies (one patient
-// in twenty is allergic to penicillin, one in three has "no known drug allergy" recorded, the
-// rest are not recorded yet), one or two items prescribed and dispensed for each visit, and a flu
+// in twenty is allergic to penicillin, one in twenty-five had an adverse reaction to Augmentin,
+// one in three has "no known drug allergy" recorded, the rest are not recorded yet), one or two
+// items prescribed and dispensed for each visit, and a flu
 // vaccine for each vaccination visit. Set-based SQL in one transaction: seconds for a large
 // practice. Running it again adds nothing twice.
 func init() {
@@ -79,8 +80,16 @@ func Medication(ctx context.Context, db *store.DB, o Options) error {
 				SELECT p.id, 'allergy', 'drug', d.id, d.name, '21', 'C', ?, 'demo', ?
 				FROM patients p JOIN drugs d ON d.local_code = 'AMOX250'
 				WHERE p.merged_into IS NULL AND p.id % 20 = 7 AND NOT EXISTS (SELECT 1 FROM allergies a WHERE a.patient_id = p.id)`, []any{now, now}},
+			// Adverse drug reactions (ADR): 1 in 25 patients had diarrhoea on Augmentin, mild, confirmed.
+			{`INSERT INTO allergies (patient_id, kind, allergen_type, drug_id, allergen, reaction_code, reaction, severity, certainty,
+				created_at, created_by_name, updated_at)
+				SELECT p.id, 'adr', 'drug', d.id, d.name, '21', 'Diarrhoea', 'M', 'C', ?, 'demo', ?
+				FROM patients p JOIN drugs d ON d.local_code = 'AUGM625'
+				WHERE p.merged_into IS NULL AND p.id % 25 = 11 AND NOT EXISTS (SELECT 1 FROM allergies a WHERE a.patient_id = p.id)`, []any{now, now}},
+			// "No known drug allergy" only where no allergy or ADR is on file: the two cannot both be true.
 			{`INSERT INTO allergy_nkda (patient_id, recorded_at, recorded_by_name)
-				SELECT p.id, ?, 'demo' FROM patients p WHERE p.merged_into IS NULL AND p.id % 3 = 0 AND p.id % 20 <> 7
+				SELECT p.id, ?, 'demo' FROM patients p WHERE p.merged_into IS NULL AND p.id % 3 = 0
+				AND NOT EXISTS (SELECT 1 FROM allergies a WHERE a.patient_id = p.id AND a.status = 'active')
 				AND NOT EXISTS (SELECT 1 FROM allergy_nkda n WHERE n.patient_id = p.id)`, []any{now}},
 			// The regimens, numbered, and the visits that have no prescription yet.
 			{`CREATE TEMP TABLE demo_regimens AS SELECT ROW_NUMBER() OVER (ORDER BY id) - 1 AS rn, id, default_dose_milli AS dose,

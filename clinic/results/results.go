@@ -52,12 +52,20 @@ type Result struct {
 	Category     string // eHealth laboratory category code
 	ReportStatus string // F, P or A
 	CollectedAt  string // specimen collection, Hong Kong time "YYYY-MM-DDTHH:MM"
+
+	// What eHealth needs of a pathology report (migration 0009), kept on the request.
+	AuthorisedAt string // report authorised, Hong Kong time "YYYY-MM-DDTHH:MM"
+	APTestName   string // pathology test name as on the report, e.g. "Surgical Biopsy"
 }
 
 // Shareable reports whether the row has everything eHealth requires of a laboratory result. A
 // row without it stays in the clinic: nothing is made up to fill the gaps.
 func (r *Result) Shareable() bool {
-	return r.RequestID != 0 && r.RequestNo != "" && r.Category != "" && r.ReportStatus != "" && r.CollectedAt != ""
+	ok := r.RequestID != 0 && r.RequestNo != "" && r.Category != "" && r.ReportStatus != "" && r.CollectedAt != ""
+	if r.Category == Pathology {
+		ok = ok && r.AuthorisedAt != "" && r.APTestName != ""
+	}
+	return ok
 }
 
 // InError reports whether it was withdrawn.
@@ -68,9 +76,9 @@ type Category struct{ Code, Desc string }
 
 // Categories are the laboratory categories a result can be filed under. The full code table is
 // in eHealth's Self-Service Kit, which the project does not hold: only the rows the general
-// laboratory guide itself names are here, so that no code is guessed. Anatomical pathology
-// (PATH) belongs to the LABAP domain, which OnRamp does not share yet.
-var Categories = []Category{{"CHEM", "Chemical Pathology"}}
+// laboratory guides themselves name are here, so that no code is guessed. Anatomical pathology
+// (PATH) is shared in the LABAP domain.
+var Categories = []Category{{"CHEM", "Chemical Pathology"}, {Pathology, "Anatomical Pathology"}}
 
 // CategoryDesc is eHealth's description of a category code, "" for an unknown one.
 func CategoryDesc(code string) string {
@@ -104,6 +112,10 @@ type Input struct {
 	// For eHealth: the request number on the laboratory's slip, the category, the report
 	// status and the specimen collection time. Optional; all four are needed to share.
 	RequestNo, Category, ReportStatus, CollectedAt string
+
+	// For a pathology report (category PATH): when it was authorised and the test name, as
+	// printed on it. Kept on the request; needed to share it.
+	AuthorisedAt, APTestName string
 }
 
 // Store keeps report files in a folder.
@@ -141,7 +153,7 @@ func (s Store) Open(ctx context.Context, q interface {
 func (in *Input) validate() (float64, bool, clinic.ValidationErrors) {
 	var errs clinic.ValidationErrors
 	for _, p := range []*string{&in.Test, &in.Value, &in.Unit, &in.RefRange, &in.Abnormal, &in.TakenOn, &in.Laboratory,
-		&in.RequestNo, &in.Category, &in.ReportStatus, &in.CollectedAt} {
+		&in.RequestNo, &in.Category, &in.ReportStatus, &in.CollectedAt, &in.AuthorisedAt, &in.APTestName} {
 		*p = strings.TrimSpace(*p)
 	}
 	if in.Test == "" && in.File == nil {
@@ -150,7 +162,8 @@ func (in *Input) validate() (float64, bool, clinic.ValidationErrors) {
 	for _, f := range []struct {
 		name, val string
 		max       int
-	}{{"test", in.Test, 100}, {"value", in.Value, 200}, {"unit", in.Unit, 30}, {"ref_range", in.RefRange, 60}, {"laboratory", in.Laboratory, 100}, {"request_no", in.RequestNo, 40}} {
+	}{{"test", in.Test, 100}, {"value", in.Value, 200}, {"unit", in.Unit, 30}, {"ref_range", in.RefRange, 60}, {"laboratory", in.Laboratory, 100}, {"request_no", in.RequestNo, 40},
+		{"ap_test_name", in.APTestName, 1000}} {
 		if len(f.val) > f.max {
 			errs = append(errs, clinic.Invalid(f.name, "error.too_long", f.max))
 		}
@@ -178,6 +191,21 @@ func (in *Input) validate() (float64, bool, clinic.ValidationErrors) {
 		} else if at.After(time.Now().Add(time.Hour)) {
 			errs = append(errs, clinic.Invalid("collected_at", "error.results.future"))
 		}
+	}
+	if in.Category != Pathology {
+		// Only a pathology report has them; elsewhere they would be kept for no one.
+		in.AuthorisedAt, in.APTestName = "", ""
+	}
+	if in.AuthorisedAt != "" {
+		if at, err := time.ParseInLocation(CollectedLayout, in.AuthorisedAt, hkt); err != nil {
+			errs = append(errs, clinic.Invalid("authorised_at", "error.results.authorised_at"))
+		} else if at.After(time.Now().Add(time.Hour)) {
+			errs = append(errs, clinic.Invalid("authorised_at", "error.results.future"))
+		}
+	}
+	if in.Category == Pathology && in.AuthorisedAt != "" && in.APTestName != "" && in.RequestNo == "" {
+		// The report's details are kept on the request: without its number they would be lost.
+		errs = append(errs, clinic.Invalid("request_no", "error.results.ap_request_no"))
 	}
 	if d, err := time.Parse(time.DateOnly, in.TakenOn); err != nil {
 		errs = append(errs, clinic.Invalid("taken_on", "error.visit.date"))
@@ -262,8 +290,14 @@ func (s Store) Add(ctx context.Context, db *store.DB, visitID int64, in Input, b
 		if hasNum {
 			numArg = num
 		}
-		requestID, newRequest, err := requestFor(ctx, tx, patientID, in.RequestNo)
+		requestID, newRequest, err := requestFor(ctx, tx, patientID, in.RequestNo, in.AuthorisedAt, in.APTestName)
 		if err != nil {
+			return err
+		}
+		// Whether eHealth may already hold the record is decided before this row, and the
+		// report details it brings, can make earlier rows shareable.
+		shared := !newRequest && hadShareable(ctx, tx, requestID, 0, in.Category)
+		if err := keepReportDetails(ctx, tx, requestID, in.AuthorisedAt, in.APTestName); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO results (patient_id, visit_id, test, value, value_num, unit, ref_range,
@@ -287,10 +321,10 @@ func (s Store) Add(ctx context.Context, db *store.DB, visitID int64, in Input, b
 		// eHealth holds the whole request as one record: its first shareable row inserts it,
 		// later ones change it.
 		txType := outbox.Update
-		if newRequest || !hadShareable(ctx, tx, requestID, id) {
+		if !shared {
 			txType = outbox.Insert
 		}
-		return outbox.Record(ctx, tx, outbox.Change{Key: RequestKey(requestID), Domain: Domain, Tx: txType, PatientID: patientID})
+		return outbox.Record(ctx, tx, outbox.Change{Key: KeyOf(requestID, in.Category), Domain: DomainOf(in.Category), Tx: txType, PatientID: patientID})
 	})
 	return out, err
 }
@@ -302,14 +336,16 @@ type querier interface {
 
 const columns = `id, patient_id, COALESCE(visit_id,0), test, value, value_num, unit, ref_range, abnormal, taken_on,
 	laboratory, COALESCE(file_id,0), status, error_reason, created_at, COALESCE(request_id,0),
-	COALESCE((SELECT q.request_no FROM lab_requests q WHERE q.id = results.request_id),''), category, report_status, collected_at`
+	COALESCE((SELECT q.request_no FROM lab_requests q WHERE q.id = results.request_id),''), category, report_status, collected_at,
+	COALESCE((SELECT q.authorised_at FROM lab_requests q WHERE q.id = results.request_id),''),
+	COALESCE((SELECT q.ap_test_name FROM lab_requests q WHERE q.id = results.request_id),'')`
 
 func scan(row interface{ Scan(...any) error }) (Result, error) {
 	var r Result
 	var num sql.NullFloat64
 	err := row.Scan(&r.ID, &r.PatientID, &r.VisitID, &r.Test, &r.Value, &num, &r.Unit, &r.RefRange, &r.Abnormal, &r.TakenOn,
 		&r.Laboratory, &r.FileID, &r.Status, &r.ErrorReason, &r.CreatedAt, &r.RequestID, &r.RequestNo, &r.Category,
-		&r.ReportStatus, &r.CollectedAt)
+		&r.ReportStatus, &r.CollectedAt, &r.AuthorisedAt, &r.APTestName)
 	r.ValueNum, r.HasNum = num.Float64, num.Valid
 	return r, err
 }
@@ -393,8 +429,8 @@ func MarkInError(ctx context.Context, db *store.DB, visitID, id int64, reason st
 			return nil
 		}
 		// The request changes; when nothing shareable is left of it, eHealth deletes it.
-		c := outbox.Change{Key: RequestKey(r.RequestID), Domain: Domain, Tx: outbox.Update, PatientID: r.PatientID}
-		if !hadShareable(ctx, tx, r.RequestID, 0) {
+		c := outbox.Change{Key: KeyOf(r.RequestID, r.Category), Domain: DomainOf(r.Category), Tx: outbox.Update, PatientID: r.PatientID}
+		if !hadShareable(ctx, tx, r.RequestID, 0, r.Category) {
 			c.Tx, c.Reason = outbox.Delete, reason
 		}
 		return outbox.Record(ctx, tx, c)
