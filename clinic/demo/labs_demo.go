@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"path/filepath"
+	"time"
 
 	"github.com/onramp-hk/onramp/clinic/audit"
 	"github.com/onramp-hk/onramp/clinic/results"
@@ -67,6 +68,8 @@ func Labs(ctx context.Context, db *store.DB, o Options) error {
 		return err
 	}
 	r := rand.New(rand.NewPCG(uint64(o.Seed), 50))
+	// A pathology report is authorised after the day's specimen: only for days already over.
+	today := time.Now().In(time.FixedZone("HKT", 8*3600)).Format(time.DateOnly)
 	st := results.Store{Dir: filepath.Join(filepath.Dir(db.Path), "files")}
 	n := 0
 	for i, v := range all {
@@ -80,6 +83,20 @@ func Labs(ctx context.Context, db *store.DB, o Options) error {
 			RequestNo:    fmt.Sprintf("DL%s-%05d", v.date[2:4], v.id)}
 		if n%10 == 0 {
 			base.RequestNo, base.Category, base.ReportStatus, base.CollectedAt = "", "", "", ""
+		}
+		if n%7 == 3 && v.date < today && base.RequestNo != "" {
+			// A pathology report: the biopsy's diagnosis as the report words it, authorised a
+			// few days after the specimen was taken.
+			in := base
+			in.Category, in.Test = "PATH", "Skin biopsy"
+			in.Value = "Seborrhoeic keratosis. No dysplasia or malignancy."
+			in.APTestName = "Surgical biopsy"
+			in.AuthorisedAt = v.date + "T17:30"
+			in.File = &results.File{Name: "pathology.pdf", Data: []byte(demoLabPDF)}
+			if _, err := st.Add(ctx, db, v.id, in, audit.System); err != nil {
+				return fmt.Errorf("pathology of visit %d: %w", v.id, err)
+			}
+			continue
 		}
 		kind := r.IntN(6) // 0: the PDF only; 1: values and the PDF; else values
 		if kind == 0 {
