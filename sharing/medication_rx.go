@@ -63,7 +63,9 @@ func (medicationLoader) Load(ctx context.Context, db *store.DB, keys []string) (
 			rec.RecordTime = it.DispensedAt
 		}
 		fix := fmt.Sprintf("/visits/%d", it.VisitID)
+		inError, errorReason := false, ""
 		if v, err := visits.Get(ctx, db.R, it.VisitID); err == nil {
+			inError, errorReason = v.InError(), v.ErrorReason
 			if v.UpdatedAt.After(rec.RecordTime) && it.Status == prescribing.StatusCancelled {
 				rec.RecordTime = v.UpdatedAt
 			}
@@ -82,8 +84,14 @@ func (medicationLoader) Load(ctx context.Context, db *store.DB, keys []string) (
 			RPPNo: it.Drug.RPPNo, Directions: en, Quantity: it.Quantity, Dispensed: it.Dispensed,
 			Unit: it.Drug.DispensingUnit, Prescriber: it.PrescribedBy, AuthoredOn: it.CreatedAt, HandedOver: it.DispensedAt,
 		}
-		out[k] = Loaded{PatientID: it.PatientID, Deleted: it.Status == prescribing.StatusCancelled,
+		loaded := Loaded{PatientID: it.PatientID, Deleted: it.Status == prescribing.StatusCancelled,
 			DeleteReason: it.CancelReason, Item: item, FixURL: fix}
+		if inError {
+			// The visit was opened in error (on the wrong patient, say): its prescriptions are
+			// withdrawn with it.
+			loaded.Deleted, loaded.DeleteReason = true, errorReason
+		}
+		out[k] = loaded
 	}
 	return out, nil
 }

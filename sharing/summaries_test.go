@@ -219,3 +219,62 @@ func TestMedicationSummariesReferrals(t *testing.T) {
 		t.Errorf("fhir-validate: %q, want %q", lines[len(lines)-1], want)
 	}
 }
+
+// TestVisitInErrorWithdrawsItsRecords: a visit marked entered in error after its records were
+// sent withdraws them all from eHealth — prescriptions and summary included, not only its
+// diagnoses — with the visit's reason.
+func TestVisitInErrorWithdrawsItsRecords(t *testing.T) {
+	db := openDB(t)
+	pid := addPatient(t, db, "Lee", "Siu Ming")
+	join(t, db, pid)
+	doctor := audit.Actor{Username: "drwong"}
+	today := time.Now().In(hongKong).Format(time.DateOnly)
+	v, err := visits.Open(ctx, db, visits.OpenInput{PatientID: pid, Date: today}, doctor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pan, err := formulary.Create(ctx, db, formulary.Input{LocalCode: "PARA", Name: "Panadol", Strength: "500 mg", DispensingUnit: "tab",
+		Ingredients: "paracetamol 500 mg", Price: "1"}, doctor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	item, err := prescribing.Prescribe(ctx, db, v.ID, prescribing.Input{DrugID: pan.ID, Dose: "1", Frequency: "QID", Days: "3"}, doctor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	summary, _, err := documents.Issue(ctx, db, documents.Document{VisitID: v.ID, PatientID: pid, Kind: documents.VisitSummary, Language: "en"},
+		time.Now().In(hongKong).Year(), fakePDF, doctor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	domains := testDomains()
+	for _, d := range []ehrss.Domain{ehrss.DomainMedication, ehrss.DomainSummary} {
+		domains[d] = Registered()[d]
+	}
+	e := newEngine(db, nil, func(o *Options) {
+		o.Transport, o.Folder, o.Domains = nil, filepath.Join(dir, "sent"), domains
+	})
+	mustRun(t, e) // both go to eHealth
+
+	cur, err := visits.Get(ctx, db.R, v.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := visits.MarkInError(ctx, db, v.ID, "opened on the wrong patient", cur.Version, doctor); err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.Export(ctx, filepath.Join(dir, "after"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, b := range readExport(t, res.Files) {
+		for i, k := range b.keys {
+			got[k] = b.domain + "/" + b.txs[i]
+		}
+	}
+	if got[item.Key()] != "MED/D" || got[documents.Key(documents.VisitSummary, summary.ID)] != "CLN/D" {
+		t.Errorf("after the visit was entered in error: %v, want the prescription and the summary deleted", got)
+	}
+}

@@ -294,7 +294,10 @@ func share(ctx context.Context, tx *sql.Tx, key string, t outbox.TxType, patient
 		Reason: map[bool]string{true: "entered in error"}[t == outbox.Delete]})
 }
 
-// withdrawShared tells eHealth that the coded entries of a visit entered in error are gone.
+// withdrawShared tells eHealth that the records of a visit entered in error are gone: its
+// coded entries, its prescriptions and its shared documents. The keys of the last two are made
+// here as clinic/prescribing and clinic/documents make them (those packages build on this one,
+// so it cannot call them).
 func withdrawShared(ctx context.Context, tx *sql.Tx, visitID, patientID int64) error {
 	for _, q := range []struct {
 		sql string
@@ -302,6 +305,12 @@ func withdrawShared(ctx context.Context, tx *sql.Tx, visitID, patientID int64) e
 	}{
 		{`SELECT id FROM visit_diagnoses WHERE visit_id = ? AND status = 'ok'`, DiagnosisKey},
 		{`SELECT id FROM visit_procedures WHERE visit_id = ? AND status = 'ok'`, ProcedureKey},
+		{`SELECT id FROM prescription_items WHERE visit_id = ? AND status <> 'cancelled'`,
+			func(id int64) string { return outbox.Key("MED", "prescription_items", id) }},
+		{`SELECT id FROM documents WHERE visit_id = ? AND kind = 'visit_summary'`,
+			func(id int64) string { return outbox.Key("CLN", "documents", id) }},
+		{`SELECT id FROM documents WHERE visit_id = ? AND kind = 'referral'`,
+			func(id int64) string { return outbox.Key("REF", "documents", id) }},
 	} {
 		rows, err := tx.QueryContext(ctx, q.sql, visitID)
 		if err != nil {
