@@ -179,6 +179,13 @@ func TestMedicationSummariesReferrals(t *testing.T) {
 		}
 	}
 
+	// Each prescription names who prescribed it.
+	for _, r := range resourcesOf(t, first.Files, "MedicationRequest")["MED"] {
+		if req, _ := r["requester"].(map[string]any); req == nil || req["display"] == "" || req["type"] != "Practitioner" {
+			t.Errorf("a prescription without its prescriber: %v", r)
+		}
+	}
+
 	// Sent; then the pending item is cancelled: a delete with the reason.
 	mustRun(t, e)
 	if err := prescribing.Cancel(ctx, db, pending.ID, "changed to syrup", doctor); err != nil {

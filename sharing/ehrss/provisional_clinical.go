@@ -235,6 +235,9 @@ func (b *docBuilder) medication(m MedicationRecord) fhir.Resource {
 	ref := b.add(med)
 	req.MedicationReference = &ref
 	req.AuthoredOn = b.dateTime(m.AuthoredOn)
+	if m.Prescriber != "" {
+		req.Requester = &fhir.Reference{Type: "Practitioner", Display: m.Prescriber}
+	}
 	if m.Directions != "" {
 		req.DosageInstruction = []fhir.Dosage{{Text: m.Directions}}
 	}

@@ -149,6 +149,7 @@ type MedicationRequest struct {
 	Subject             Reference        `json:"subject"`
 	Encounter           *Reference       `json:"encounter,omitempty"`
 	AuthoredOn          string           `json:"authoredOn,omitempty"`
+	Requester           *Reference       `json:"requester,omitempty"`
 	DosageInstruction   []Dosage         `json:"dosageInstruction,omitempty"`
 	DispenseRequest     *DispenseRequest `json:"dispenseRequest,omitempty"`
 }
