@@ -2,6 +2,7 @@ package sharing
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -31,23 +32,33 @@ import (
 // Anatomical pathology rows (category PATH) are the LABAP domain's, under their own key: see
 // labs_ap.go.
 
-type labLoader struct{}
+// requestLoader loads one laboratory domain: a request's rows that belong to the domain are one
+// record under the request's key for it. LABGEN and LABAP differ only in which rows are theirs
+// and how the record is made from them.
+type requestLoader struct {
+	domain ehrss.Domain
+	idsOf  func(ctx context.Context, db *sql.DB, patientID int64) ([]int64, error) // the patient's requests
+	keyOf  func(requestID int64) string
+	mine   func(results.Result) bool
+	build  func(ctx context.Context, db *store.DB, files results.Store, key string, live []results.Result) (any, error)
+	gone   func(common ehrss.LabCommon) any // the record of a withdrawn request
+}
 
-func (labLoader) Keys(ctx context.Context, db *store.DB, patientID int64) ([]string, error) {
-	ids, err := results.RequestsOf(ctx, db.R, patientID)
+func (l requestLoader) Keys(ctx context.Context, db *store.DB, patientID int64) ([]string, error) {
+	ids, err := l.idsOf(ctx, db.R, patientID)
 	out := make([]string, len(ids))
 	for i, id := range ids {
-		out[i] = results.RequestKey(id)
+		out[i] = l.keyOf(id)
 	}
 	return out, err
 }
 
-func (labLoader) Load(ctx context.Context, db *store.DB, keys []string) (map[string]Loaded, error) {
+func (l requestLoader) Load(ctx context.Context, db *store.DB, keys []string) (map[string]Loaded, error) {
 	files := results.Store{Dir: filepath.Join(filepath.Dir(db.Path), "files")}
 	out := make(map[string]Loaded, len(keys))
 	for _, k := range keys {
 		dom, table, id, ok := outbox.ParseKey(k)
-		if !ok || dom != string(ehrss.DomainLabGeneral) || table != "lab_requests" {
+		if !ok || dom != string(l.domain) || table != "lab_requests" {
 			continue
 		}
 		rows, err := results.ForRequest(ctx, db.R, id)
@@ -57,7 +68,7 @@ func (labLoader) Load(ctx context.Context, db *store.DB, keys []string) (map[str
 		var live, gone []results.Result
 		for _, r := range rows {
 			switch {
-			case !r.Shareable(), r.Category == results.Pathology:
+			case !r.Shareable() || !l.mine(r):
 			case r.InError():
 				gone = append(gone, r)
 			default:
@@ -70,11 +81,11 @@ func (labLoader) Load(ctx context.Context, db *store.DB, keys []string) (map[str
 		if len(live) == 0 {
 			last := gone[len(gone)-1]
 			out[k] = Loaded{PatientID: last.PatientID, Deleted: true, DeleteReason: last.ErrorReason,
-				Item:   ehrss.LabResult{LabCommon: ehrss.LabCommon{Record: ehrss.Record{RecordKey: k}, RequestNo: last.RequestNo}},
+				Item:   l.gone(ehrss.LabCommon{Record: ehrss.Record{RecordKey: k}, RequestNo: last.RequestNo}),
 				FixURL: fmt.Sprintf("/visits/%d#results", last.VisitID)}
 			continue
 		}
-		item, err := labResult(ctx, db, files, k, live)
+		item, err := l.build(ctx, db, files, k, live)
 		if err != nil {
 			return nil, err
 		}
@@ -190,5 +201,15 @@ func fileName(ctx context.Context, db *store.DB, fileID int64) string {
 var unsafeInURL = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
 
 func init() {
-	RegisterDomain(ehrss.DomainLabGeneral, labLoader{})
+	RegisterDomain(ehrss.DomainLabGeneral, requestLoader{
+		domain: ehrss.DomainLabGeneral, keyOf: results.RequestKey,
+		idsOf: func(ctx context.Context, db *sql.DB, patientID int64) ([]int64, error) {
+			return results.RequestsOf(ctx, db, patientID)
+		},
+		mine: func(r results.Result) bool { return r.Category != results.Pathology },
+		build: func(ctx context.Context, db *store.DB, files results.Store, key string, live []results.Result) (any, error) {
+			return labResult(ctx, db, files, key, live)
+		},
+		gone: func(c ehrss.LabCommon) any { return ehrss.LabResult{LabCommon: c} },
+	})
 }

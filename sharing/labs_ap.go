@@ -2,10 +2,8 @@ package sharing
 
 import (
 	"context"
-	"fmt"
-	"path/filepath"
+	"database/sql"
 
-	"github.com/onramp-hk/onramp/clinic/outbox"
 	"github.com/onramp-hk/onramp/clinic/results"
 	"github.com/onramp-hk/onramp/clinic/store"
 	"github.com/onramp-hk/onramp/sharing/ehrss"
@@ -21,59 +19,6 @@ import (
 // ("Diagnosis", "Frozen section") and the text as the report gives it (level 2; level 3 needs
 // an HKCTT-coded finding, which the clinic does not record); a report file alone is level 1
 // with the PDF.
-
-type labAPLoader struct{}
-
-func (labAPLoader) Keys(ctx context.Context, db *store.DB, patientID int64) ([]string, error) {
-	ids, err := results.RequestsOfAP(ctx, db.R, patientID)
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		out[i] = results.RequestKeyAP(id)
-	}
-	return out, err
-}
-
-func (labAPLoader) Load(ctx context.Context, db *store.DB, keys []string) (map[string]Loaded, error) {
-	files := results.Store{Dir: filepath.Join(filepath.Dir(db.Path), "files")}
-	out := make(map[string]Loaded, len(keys))
-	for _, k := range keys {
-		dom, table, id, ok := outbox.ParseKey(k)
-		if !ok || dom != string(ehrss.DomainLabAP) || table != "lab_requests" {
-			continue
-		}
-		rows, err := results.ForRequest(ctx, db.R, id)
-		if err != nil {
-			return nil, err
-		}
-		var live, gone []results.Result
-		for _, r := range rows {
-			switch {
-			case r.Category != results.Pathology || !r.Shareable():
-			case r.InError():
-				gone = append(gone, r)
-			default:
-				live = append(live, r)
-			}
-		}
-		if len(live)+len(gone) == 0 {
-			continue // never shareable: eHealth never had it
-		}
-		if len(live) == 0 {
-			last := gone[len(gone)-1]
-			out[k] = Loaded{PatientID: last.PatientID, Deleted: true, DeleteReason: last.ErrorReason,
-				Item:   ehrss.LabReport{LabCommon: ehrss.LabCommon{Record: ehrss.Record{RecordKey: k}, RequestNo: last.RequestNo}},
-				FixURL: fmt.Sprintf("/visits/%d#results", last.VisitID)}
-			continue
-		}
-		item, err := labReport(ctx, db, files, k, live)
-		if err != nil {
-			return nil, err
-		}
-		last := live[len(live)-1]
-		out[k] = Loaded{PatientID: last.PatientID, Item: item, FixURL: fmt.Sprintf("/visits/%d#results", last.VisitID)}
-	}
-	return out, nil
-}
 
 // labReport makes the pathology record from its rows in force, oldest first: what it shares
 // with a general report (request, status, times, PDF, encounter) is made as for LABGEN; each
@@ -96,5 +41,15 @@ func labReport(ctx context.Context, db *store.DB, files results.Store, key strin
 }
 
 func init() {
-	RegisterDomain(ehrss.DomainLabAP, labAPLoader{})
+	RegisterDomain(ehrss.DomainLabAP, requestLoader{
+		domain: ehrss.DomainLabAP, keyOf: results.RequestKeyAP,
+		idsOf: func(ctx context.Context, db *sql.DB, patientID int64) ([]int64, error) {
+			return results.RequestsOfAP(ctx, db, patientID)
+		},
+		mine: func(r results.Result) bool { return r.Category == results.Pathology },
+		build: func(ctx context.Context, db *store.DB, files results.Store, key string, live []results.Result) (any, error) {
+			return labReport(ctx, db, files, key, live)
+		},
+		gone: func(c ehrss.LabCommon) any { return ehrss.LabReport{LabCommon: c} },
+	})
 }
