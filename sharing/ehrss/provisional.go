@@ -164,62 +164,14 @@ type PatientEncounters struct {
 // is an Encounter whose identifier is the record key; a delete is an Encounter
 // "entered-in-error" with no time.
 func BuildEncounterChecked(inst Institution, mode UploadMode, items []PatientEncounters, now time.Time) ([]*fhir.Bundle, []Problem, error) {
-	spec := domains[DomainEncounter]
-	if mode != ModeMaterialisation && mode != ModeIncremental {
-		return nil, nil, fmt.Errorf("ehrss: upload mode %q is not permitted for %s (permitted: BL-M, BL)", mode, spec.Domain)
+	groups := make([]patientGroup[EncounterRecord], len(items))
+	for i, pe := range items {
+		groups[i] = patientGroup[EncounterRecord]{Patient: pe.Patient, Records: pe.Encounters}
 	}
-	c := &checker{patient: -1, record: -1}
-	checkInstitution(c, inst)
-	if len(c.out) > 0 {
-		return nil, problemsOf(c.out), nil
-	}
-	keys := map[string]bool{}
-	heldPatient := map[int]bool{}
-	heldRecord := map[[2]int]bool{}
-	for pi, pe := range items {
-		if len(pe.Encounters) == 0 {
-			continue
-		}
-		c.patient, c.record, c.pkey, c.rkey, c.prefix = pi, -1, pe.Patient.RecordKey, "", ""
-		before := len(c.out)
-		checkPatient(c, spec, pe.Patient, now)
-		if len(c.out) > before {
-			heldPatient[pi] = true
-		}
-		for ri, e := range pe.Encounters {
-			c.record, c.rkey = ri, e.RecordKey
-			before := len(c.out)
-			checkRecord(c, spec, mode, e.Record, keys)
-			if e.TxType != TxDelete {
-				if !encounterStatuses[e.Status] {
-					c.fail("Status", fmt.Sprintf("The encounter status %q is not one OnRamp can send.", e.Status),
-						fmt.Sprintf("診症狀態「%s」無法上載。", e.Status))
-				}
-				if e.Start.IsZero() {
-					c.fail("Start", "The encounter has no start time.", "診症沒有開始時間。")
-				}
-				checkTime(c, "Start", e.Start)
-				checkTime(c, "End", e.End)
-			}
-			if len(c.out) > before {
-				heldRecord[[2]int{pi, ri}] = true
-			}
-		}
-	}
-	var out []*fhir.Bundle
-	for pi, pe := range items {
-		if heldPatient[pi] {
-			continue
-		}
-		var b *docBuilder
-		for ri, e := range pe.Encounters {
-			if heldRecord[[2]int{pi, ri}] {
-				continue
-			}
-			if b == nil {
-				b = newDocBuilder(spec, inst, mode, pe.Patient, now, seed(inst, spec, mode, now, pi, personalLevel, pe.Patient))
-				b.level = personalLevel
-			}
+	return buildPerPatient(DomainEncounter, inst, mode, groups, now,
+		func(e EncounterRecord) Record { return e.Record },
+		checkEncounter,
+		func(b *docBuilder, e EncounterRecord) fhir.Resource {
 			enc := &fhir.Encounter{
 				ID:         b.ids.next(),
 				Identifier: []fhir.Identifier{*b.recordKey(e.RecordKey)},
@@ -253,16 +205,20 @@ func BuildEncounterChecked(inst Institution, mode UploadMode, items []PatientEnc
 					enc.Participant = []fhir.EncounterParticipant{{Individual: &ref}}
 				}
 			}
-			ref := b.add(enc)
-			b.section.Entry = append(b.section.Entry, fhir.Reference{
-				Extension:  b.entryExtensions(e.Record, personalLevel),
-				Reference:  ref.Reference,
-				Identifier: b.recordKey(e.RecordKey),
-			})
-		}
-		if b != nil {
-			out = append(out, b.finish())
-		}
+			return b.addAndReturn(enc)
+		})
+}
+
+// checkEncounter is what an encounter needs beyond every record's rules: a known status and a
+// start time.
+func checkEncounter(c *checker, e EncounterRecord) {
+	if !encounterStatuses[e.Status] {
+		c.fail("Status", fmt.Sprintf("The encounter status %q is not one OnRamp can send.", e.Status),
+			fmt.Sprintf("診症狀態「%s」無法上載。", e.Status))
 	}
-	return out, problemsOf(c.out), nil
+	if e.Start.IsZero() {
+		c.fail("Start", "The encounter has no start time.", "診症沒有開始時間。")
+	}
+	checkTime(c, "Start", e.Start)
+	checkTime(c, "End", e.End)
 }
